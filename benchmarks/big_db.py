@@ -1,0 +1,418 @@
+"""Build a realistic tracker database at scale through the real storage code, then time Datasette on it.
+
+The statements are generated directly (no spaCy) and written with `store.save_article`, one
+transaction per article, exactly as `tracker ingest` writes them. Then the repo's metadata.yml is
+loaded into Datasette (default settings: facet_time_limit_ms 200, sql_time_limit_ms 1000) and the
+pages and canned queries a user hits first are timed.
+
+    .venv/bin/python benchmarks/big_db.py                      # 1,000,000 statements, 100,000 articles
+    .venv/bin/python benchmarks/big_db.py --statements 100000 --articles 10000 --speakers 5000
+    .venv/bin/python benchmarks/big_db.py --skip-build         # time Datasette on an existing build
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import datetime
+import itertools
+import pathlib
+import random
+import sys
+import time
+
+import click
+import yaml
+
+from tracker.models import Article, ExtractedArticle, Statement
+from tracker.store import open_db, save_article
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+FIRST = """James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara
+Richard Susan Joseph Jessica Thomas Sarah Charles Karen Christopher Lisa Daniel Nancy Matthew Betty
+Anthony Margaret Mark Sandra Donald Ashley Steven Kimberly Paul Emily Andrew Donna Joshua Michelle
+Kenneth Carol Kevin Amanda Brian Dorothy George Melissa Timothy Deborah Ronald Stephanie Edward
+Rebecca Jason Sharon Jeffrey Laura Ryan Cynthia Jacob Kathleen Gary Amy Nicholas Angela Eric Shirley
+Jonathan Anna Stephen Brenda Larry Pamela Justin Emma Scott Nicole Brandon Helen Benjamin Samantha
+Samuel Katherine Gregory Christine Alexander Debra Frank Rachel Patrick Carolyn Raymond Janet Jack
+Catherine Dennis Maria Jerry Heather Tyler Diane Aaron Ruth Jose Julie Adam Olivia Nathan Joyce Henry
+Virginia Douglas Victoria Zachary Kelly Peter Lauren Kyle Christina Ethan Joan Walter Evelyn Noah
+Judith Jeremy Megan Christian Andrea Keith Cheryl Roger Hannah Terry Jacqueline Gerald Martha Harold
+Gloria Sean Teresa Austin Ann Carl Sara Arthur Madison Lawrence Frances Dylan Kathryn Jesse Janice
+Jordan Jean Bryan Abigail Billy Alice Joe Julia Bruce Judy Gabriel Sophia Logan Grace Albert Denise
+Willie Amber Alan Doris Juan Marilyn Wayne Danielle Elijah Beverly Randy Isabella Roy Theresa Vincent
+Diana Ralph Natalie Eugene Brittany Russell Charlotte Bobby Marie Mason Kayla Philip Alexis Louis
+Lori Antonio Xi Wang Li Angela Emmanuel Olaf Narendra Recep Jair Cyril Fumio Volodymyr""".split()
+LAST = """Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez
+Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez
+Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green
+Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Gomez Phillips Evans Turner Diaz
+Parker Cruz Edwards Collins Reyes Stewart Morris Morales Murphy Cook Rogers Gutierrez Ortiz Morgan
+Cooper Peterson Bailey Reed Kelly Howard Ramos Kim Cox Ward Richardson Watson Brooks Chavez Wood
+James Bennett Gray Mendoza Ruiz Hughes Price Alvarez Castillo Sanders Patel Myers Long Ross Foster
+Jimenez Powell Jenkins Perry Russell Sullivan Bell Coleman Butler Henderson Barnes Gonzales Fisher
+Vasquez Simmons Romero Jordan Patterson Alexander Hamilton Graham Reynolds Griffin Wallace Moreno
+West Cole Hayes Bryant Herrera Gibson Ellis Tran Medina Aguilar Stevens Murray Ford Castro Marshall
+Owens Harrison Fernandez McDonald Woods Washington Kennedy Wells Vargas Henry Chen Freeman Webb
+Tucker Guzman Burns Crawford Olson Simpson Porter Hunter Gordon Mendez Silva Shaw Snyder Mason Dixon
+Munoz Hunt Hicks Holmes Palmer Wagner Black Robertson Boyd Rose Stone Salazar Fox Warren Mills Meyer
+Rice Schmidt Garza Daniels Ferguson Nichols Stephens Soto Weaver Ryan Gardner Payne Grant Dunn
+Kelley Spencer Hawkins Arnold Pierce Vazquez Hansen Peters Santos Hart Bradley Knight Elliott
+Cunningham Duncan Armstrong Hudson Carroll Lane Riley Andrews Alvarado Ray Delgado Berry Perkins
+Hoffman Johnston Matthews Pena Richards Contreras Willis Carpenter Lawrence Sandoval Guterres
+Jinping Yi Macron Scholz Modi Erdogan Lula Ramaphosa Kishida Zelensky Bachelet Okafor Adeyemi
+Nakamura Suzuki Tanaka Kowalski Nowak Novak Horvat Jensen Nielsen Larsen Andersson Johansson
+Virtanen Korhonen Rossi Russo Ferrari Esposito Bianchi Romano Colombo Muller Schneider Fischer
+Weber Becker Schulz Dubois Lefebvre Moreau Laurent Girard Petrov Ivanov Smirnov Kuznetsov
+Popescu Ionescu Papadopoulos Yilmaz Kaya Demir Sahin Celik Khan Ali Hussain Ahmed Singh Kumar
+Sharma Gupta Das Rahman Hossain Islam Chowdhury Mensah Owusu Boateng Mwangi Otieno Kamau Banda
+Phiri Dlamini Nkosi Zulu Mokoena""".split()
+COUNTRIES = """China Russia Ukraine India Brazil Japan Germany France Italy Spain Canada Mexico
+Australia Turkey Iran Israel Egypt Nigeria Kenya Pakistan Indonesia Vietnam Poland Sweden Norway
+Argentina Chile Colombia Peru Greece""".split()
+BODIES = """Ministry of Health|Ministry of Finance|Ministry of Defence|Foreign Ministry|Central Bank|
+Supreme Court|Electoral Commission|Police Department|Department of Justice|Environment Agency|
+Health Department|Treasury|Parliament|Senate|White House|Pentagon|Kremlin|European Commission|
+United Nations|World Health Organization|NATO|IMF|World Bank|Red Cross|Amnesty International|
+Human Rights Watch|Greenpeace|Chamber of Commerce|Teachers Union|Nurses Association""".replace(
+    "\n", "").split("|")
+TITLES = ["President", "Senator", "Minister", "Governor", "Mayor", "Dr.", "Judge", "Professor",
+          "Secretary", "Ambassador", "Chief Executive", "spokesperson"]
+PRONOUNS = ["he", "she", "they"]
+
+# (cue as written, lemma, weight): "said" dominates, as in real news.
+CUES = [("said", "say", 50), ("told", "tell", 10), ("added", "add", 6), ("says", "say", 5),
+        ("according to", "accord", 5), ("claimed", "claim", 3), ("warned", "warn", 3),
+        ("denied", "deny", 2), ("believes", "believe", 2), ("wrote", "write", 2),
+        ("called for", "call", 2), ("insisted", "insist", 2), ("argued", "argue", 2),
+        ("rejected", "reject", 1), ("disputed", "dispute", 1), ("accused", "accuse", 1),
+        ("announced", "announce", 2), ("explained", "explain", 1), ("noted", "note", 1),
+        ("suggested", "suggest", 1), ("dismissed", "dismiss", 1), ("acknowledged", "acknowledge", 1),
+        ("promised", "promise", 1), ("stressed", "stress", 1), ("admitted", "admit", 1)]
+KINDS = [("indirect", 55), ("direct", 30), ("mixed", 10), ("assertion", 5)]
+SOURCES = [(None, 70), ("statement", 8), ("spokesperson", 6), ("interview", 4), ("readout", 3),
+           ("press conference", 3), ("tweet", 2), ("report", 2), ("court filing", 1), ("letter", 1)]
+CHANNELS = [(None, 80)] + [(c, w) for c, w in zip(
+    ["Reuters", "AP", "AFP", "The Guardian", "CNN", "BBC", "Bloomberg", "The New York Times",
+     "The Washington Post", "Al Jazeera", "Fox News", "NPR", "Politico", "The Wall Street Journal",
+     "Financial Times", "Axios", "NBC News", "CBS News", "ABC News", "Le Monde", "Der Spiegel",
+     "Xinhua", "TASS", "Kyodo", "Yonhap", "PTI", "dpa", "EFE", "ANSA", "Anadolu"],
+    [6, 4, 2, 1.5, 1, 1, .8, .8, .6, .5, .4, .4, .3, .3, .3, .2, .2, .2, .2, .1, .1, .1, .1,
+     .1, .1, .1, .1, .05, .05, .05])]
+PUBLISHERS = ["Daily Courier", "The Morning Herald", "Evening Standard Online", "Metro Gazette",
+              "National Post-Dispatch", "The Tribune", "City Chronicle", "Global Times Review",
+              "The Observer Weekly", "Coastal News", "Valley Examiner", "Capital Report",
+              "Northern Star", "Southern Ledger", "The Independent Voice", "Public Wire",
+              "The Daily Beacon", "River Journal", "Harbor Dispatch", "The Plain Dealer Online",
+              "Mountain Times", "Lakeside Press", "Union Bulletin", "The Sentinel", "Free Press",
+              "The Record", "The Messenger", "Weekly Clarion", "Digital Monitor", "The Inquirer"]
+
+COMMON = """the of and to in a is that for it as was with be by on not he this are or his from at
+which but have an they you were her all she there would their we him been has when who will more
+no if out so up said what its about than into them can only other new some could time these two
+may then do first any my now such like our over man me even most made after also did many before
+must through back years where much your way well down should because each just those people how
+too little state good very make world still own see men work long get here between both life being
+under never day same another know while last might us great old year off come since against go came
+right used take three""".split()
+NEWSY = """government minister president election vote policy economy inflation prices tax budget
+deficit growth jobs unemployment workers wages health hospital vaccine virus pandemic climate
+emissions energy oil gas power grid water drought flood storm border migrants refugees police crime
+court judge trial law ruling rights protest security military troops war ceasefire talks peace deal
+sanctions trade tariffs exports imports market shares investors bank interest rates housing rents
+schools teachers students university research data report study evidence survey poll support
+opposition party leader campaign candidate debate reform plan proposal bill funding spending cuts
+aid crisis emergency investigation allegations fraud corruption scandal resignation agreement
+treaty summit meeting statement officials authorities agency company industry technology internet
+privacy safety transport railway airport farmers food supply shortage strike union contract pension
+""".split()
+SYLLABLES = "ba ko ri sen tal mo vek lun dra pi zor ex ul qua min tes far gol hen ju".split()
+
+
+def zipf_sampler(items, s=1.0):
+    """A function that picks one of items with probability proportional to 1 / rank**s."""
+    cum = list(itertools.accumulate(1.0 / (r + 1) ** s for r in range(len(items))))
+    total = cum[-1]
+
+    def pick(rng):
+        return items[bisect.bisect(cum, rng.random() * total)]
+    return pick
+
+
+def weighted_sampler(pairs):
+    items = [p[:-1] if len(p) > 2 else p[0] for p in pairs]
+    cum = list(itertools.accumulate(p[-1] for p in pairs))
+
+    def pick(rng):
+        return items[bisect.bisect(cum, rng.random() * cum[-1])]
+    return pick
+
+
+def make_speakers(n: int, rng: random.Random) -> list[tuple[str, str]]:
+    """n distinct (name, kind) pairs: mostly people, some governments, bodies and media."""
+    speakers = [(c, "government") for c in COUNTRIES] + [(b, "organization") for b in BODIES]
+    speakers += [(f"{c} {b}", "organization") for c in COUNTRIES for b in BODIES[:12]]
+    seen = {name for name, _ in speakers}
+    people = [f"{f} {l}" for f in FIRST for l in LAST]
+    rng.shuffle(people)
+    middle = "ABCDEFGHJKLMNPRSTW"
+    for name in people:
+        if len(speakers) >= n:
+            break
+        speakers.append((name, "person"))
+        seen.add(name)
+    i = 0
+    while len(speakers) < n:  # more people than first x last: add middle initials
+        f, l = people[i % len(people)].split(" ", 1)
+        name = f"{f} {middle[(i // len(people)) % len(middle)]}. {l}"
+        if name not in seen:
+            seen.add(name)
+            speakers.append((name, "person"))
+        i += 1
+    speakers = speakers[:n]
+    rng.shuffle(speakers)  # who is famous is random; the tail is long either way
+    return speakers
+
+
+def make_vocabulary(rng: random.Random) -> list[str]:
+    """Common words first, then newsy ones, then a long tail of rare made-up words."""
+    rare = {"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(20000)}
+    newsy = NEWSY[:]
+    rng.shuffle(newsy)
+    vocab = []
+    for c, n in itertools.zip_longest(COMMON, newsy):  # interleave so both kinds are frequent
+        vocab += [w for w in (c, n) if w]
+    return vocab + sorted(rare)
+
+
+class Generator:
+    """Articles with statements whose offsets index the generated text, as the extractor makes them."""
+
+    def __init__(self, n_speakers: int, seed: int = 1):
+        self.rng = random.Random(seed)
+        self.speakers = make_speakers(n_speakers, self.rng)
+        self.zipf_speaker = zipf_sampler(self.speakers, 1.0)
+        self.word = zipf_sampler(make_vocabulary(self.rng), 1.05)
+        self.cue = weighted_sampler(CUES)
+        self.kind = weighted_sampler(KINDS)
+        self.source = weighted_sampler(SOURCES)
+        self.channel = weighted_sampler(CHANNELS)
+        self.publisher = zipf_sampler(PUBLISHERS, 0.8)
+        self.start_day = datetime.date(2015, 1, 1).toordinal()
+        self.days = datetime.date(2024, 12, 31).toordinal() - self.start_day
+        self.statement_no = 0
+
+    def words(self, lo: int, hi: int) -> str:
+        rng = self.rng
+        return " ".join(self.word(rng) for _ in range(rng.randint(lo, hi)))
+
+    def speaker(self) -> tuple[str, str]:
+        # Every 20th statement walks through all speakers so each one appears; the rest are Zipf.
+        self.statement_no += 1
+        if self.statement_no % 20 == 0:
+            return self.speakers[(self.statement_no // 20) % len(self.speakers)]
+        return self.zipf_speaker(self.rng)
+
+    def mention(self, name: str, kind: str, seen: set) -> str:
+        rng = self.rng
+        if kind != "person":
+            return name if rng.random() < .7 else f"the {name}"
+        if name in seen:
+            r = rng.random()
+            if r < .4:
+                return rng.choice(PRONOUNS)
+            if r < .8:
+                return name.split()[-1]
+            return name
+        seen.add(name)
+        return f"{rng.choice(TITLES)} {name}" if rng.random() < .4 else name
+
+    def article(self, i: int, n_statements: int) -> ExtractedArticle:
+        rng = self.rng
+        parts: list[str] = []
+        pos = 0
+        statements = []
+        seen: set = set()
+
+        def add(s: str) -> int:
+            nonlocal pos
+            start = pos
+            parts.append(s)
+            pos += len(s)
+            return start
+
+        add(self.words(8, 20).capitalize() + ". ")
+        for position in range(n_statements):
+            kind = self.kind(rng)
+            claim = self.words(6, 24)
+            cue, lemma = self.cue(rng)
+            source, channel = self.source(rng), self.channel(rng)
+            if kind == "assertion":
+                c0 = add("")
+                add(claim + ". ")
+                statements.append(Statement(claim=claim, claim_start=c0, claim_end=c0 + len(claim),
+                                            kind=kind, confidence=.5, sentence=claim + ".",
+                                            position=position))
+                continue
+            name, speaker_kind = self.speaker()
+            mention = self.mention(name, speaker_kind, seen)
+            s0 = pos
+            if kind == "direct":
+                add("\u201c")
+                c0 = add(claim)
+                add(",\u201d ")
+                m0 = add(mention)
+                add(" ")
+                k0 = add(cue)
+            else:
+                m0 = add(mention[0].upper() + mention[1:])
+                add(" ")
+                k0 = add(cue)
+                add(" that " if kind == "indirect" else " that \u201c")
+                c0 = add(claim)
+                if kind == "mixed":
+                    add("\u201d")
+            if channel:
+                add(f", {channel} reported")
+            if source:
+                add(f", citing a {source}")
+            add(". ")
+            sentence = "".join(parts)[s0:pos].strip()
+            text_mention = mention[0].upper() + mention[1:] if kind != "direct" else mention
+            statements.append(Statement(
+                claim=claim, claim_start=c0, claim_end=c0 + len(claim), cue=cue, cue_lemma=lemma,
+                cue_start=k0, cue_end=k0 + len(cue), speaker=name, speaker_text=text_mention,
+                speaker_start=m0, speaker_end=m0 + len(mention), speaker_kind=speaker_kind,
+                kind=kind, source=source, channel=channel,
+                confidence=round(rng.uniform(.5, 1), 2), sentence=sentence, position=position))
+            if rng.random() < .3:
+                add(self.words(6, 18).capitalize() + ". ")
+        publisher = self.publisher(rng)
+        published = datetime.date.fromordinal(self.start_day + rng.randrange(self.days)).isoformat()
+        text = "".join(parts)
+        slug = publisher.lower().replace(" ", "-")
+        article = Article(text=text, title=self.words(4, 10).capitalize(),
+                          url=f"https://{slug}.example/{published}/{i}", publisher=publisher,
+                          author=" ".join(rng.choice(self.speakers)[0].split()[:2]),
+                          published=published, source_path=f"bench:{i}")
+        return ExtractedArticle(article, statements)
+
+
+def build(path: pathlib.Path, n_statements: int, n_articles: int, n_speakers: int, seed: int) -> float:
+    for suffix in ("", "-wal", "-shm"):
+        pathlib.Path(f"{path}{suffix}").unlink(missing_ok=True)
+    gen = Generator(n_speakers, seed)
+    db = open_db(path)
+    started = time.perf_counter()
+    written = 0
+    per_article, extra = divmod(n_statements, n_articles)
+    with click.progressbar(range(n_articles), label="Building", show_pos=True, file=sys.stderr) as bar:
+        for i in bar:
+            extracted = gen.article(i, per_article + (1 if i < extra else 0))
+            written += save_article(db, extracted)
+    db.execute("ANALYZE")  # what `tracker` leaves to a user; see the report for whether it matters
+    db.conn.commit()
+    elapsed = time.perf_counter() - started
+    counts = {t: db[t].count for t in ("articles", "statements", "speakers")}
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    size = path.stat().st_size / 1e6
+    print(f"Built {path} in {elapsed:.1f} s: {counts['articles']:,} articles, "
+          f"{counts['statements']:,} statements, {counts['speakers']:,} speakers, {size:,.0f} MB "
+          f"({written / elapsed:,.0f} statements/s)")
+    return elapsed
+
+
+async def measure(path: pathlib.Path, common_word: str, repeat: int) -> list[tuple]:
+    """(what, url, best ms, status, problems) for each page and canned query."""
+    from datasette.app import Datasette
+
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
+    ds = Datasette([str(path)], metadata=metadata)
+    await ds.invoke_startup()
+    conn = ds.get_database("tracker").connect()
+    top_speaker = conn.execute(
+        "select speaker from statements where speaker is not null group by speaker_id "
+        "order by count(*) desc limit 1").fetchone()[0]
+    mid_speaker = conn.execute(
+        "select name from speakers order by rowid limit 1 offset 1000").fetchone()[0]
+    conn.close()
+    checks = [
+        ("statements page, all facets", "/tracker/statements.json?_size=100", "facets"),
+        ("articles page, all facets", "/tracker/articles.json?_size=100", "facets"),
+        ("speakers page, all facets", "/tracker/speakers.json?_size=100", "facets"),
+        (f"statements _search={common_word}",
+         f"/tracker/statements.json?_search={common_word}&_facet_size=0", "rows"),
+        (f"statements _search={common_word}, facets",
+         f"/tracker/statements.json?_search={common_word}", "facets-soft"),
+        (f"search_claims q={common_word}", f"/tracker/search_claims.json?q={common_word}", "rows"),
+        ("search_claims q=rare phrase", "/tracker/search_claims.json?q=%22budget+deficit%22", "rows"),
+        ("top_speakers", "/tracker/top_speakers.json", "rows"),
+        ("via_channel channel=''", "/tracker/via_channel.json?channel=", "rows"),
+        ("via_channel channel=Reuters", "/tracker/via_channel.json?channel=Reuters", "rows"),
+        ("via_channel channel=Anadolu (rare)", "/tracker/via_channel.json?channel=Anadolu", "rows"),
+        (f"speaker_statements top ({top_speaker})",
+         f"/tracker/speaker_statements.json?speaker={top_speaker}", "rows"),
+        (f"speaker_statements mid ({mid_speaker})",
+         f"/tracker/speaker_statements.json?speaker={mid_speaker}", "rows"),
+        ("denials", "/tracker/denials.json", "rows"),
+        ("sources_cited", "/tracker/sources_cited.json", "rows"),
+    ]
+    results = []
+    for what, url, expect in checks:
+        best, status, problems = None, None, []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            response = await ds.client.get(url)
+            ms = (time.perf_counter() - t0) * 1000
+            best = ms if best is None else min(best, ms)
+            status = response.status_code
+        problems = []
+        if status != 200:
+            problems.append(response.text[:200])
+        else:
+            data = response.json()
+            if expect.startswith("facets") and data.get("facets_timed_out"):
+                problems.append("facets timed out: " + ", ".join(data["facets_timed_out"]))
+            if not data.get("rows"):
+                problems.append("no rows")
+        results.append((what, url, best, status, problems, expect == "facets-soft"))
+    return results
+
+
+@click.command()
+@click.option("--db", "path", type=click.Path(dir_okay=False, path_type=pathlib.Path),
+              default="/tmp/tracker-bench/tracker.db", show_default=True,
+              help="Database to build (must be named tracker.db: metadata.yml keys on 'tracker').")
+@click.option("--statements", "n_statements", default=1_000_000, show_default=True)
+@click.option("--articles", "n_articles", default=100_000, show_default=True)
+@click.option("--speakers", "n_speakers", default=50_000, show_default=True)
+@click.option("--seed", default=1, show_default=True)
+@click.option("--skip-build", is_flag=True, help="Time Datasette on the existing database.")
+@click.option("--word", default="government", show_default=True, help="Common word to search.")
+@click.option("--repeat", default=3, show_default=True, help="Runs per request; the best counts.")
+def main(path, n_statements, n_articles, n_speakers, seed, skip_build, word, repeat):
+    """Build a big tracker.db through store.save_article, then time Datasette pages on it."""
+    if path.name != "tracker.db":
+        raise click.BadParameter("the file must be named tracker.db", param_hint="--db")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not skip_build:
+        build(path, n_statements, n_articles, n_speakers, seed)
+    else:
+        open_db(path).close()  # apply any new indexes from store.TABLES
+    results = asyncio.run(measure(path, word, repeat))
+    failed = False
+    print(f"\n{'request':58} {'ms':>8}  status")
+    for what, url, ms, status, problems, soft in results:
+        verdict = "ok" if not problems else ("; ".join(problems))
+        print(f"{what[:58]:58} {ms:8.0f}  {status} {verdict}")
+        limit = 1000
+        if not soft and (problems or ms > limit):
+            failed = True
+    print("\nFAIL: see above" if failed else "\nAll within Datasette's default limits.")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

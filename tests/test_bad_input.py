@@ -1,0 +1,80 @@
+"""Bad input gets a one-line error naming it, a non-zero exit, and leaves the database as it was."""
+
+import sqlite3
+
+import pytest
+
+from .conftest import SEED_ARTICLE, run, snapshot
+
+
+@pytest.fixture
+def db(tmp_path):
+    """A database that already holds the seed article."""
+    path = tmp_path / "tracker.db"
+    assert run("ingest", path, SEED_ARTICLE, "--silent", "--workers", "1").exit_code == 0
+    return path
+
+
+def make_empty(d):
+    p = d / "empty.txt"
+    p.write_text("   \n\n", encoding="utf-8")
+    return p, "empty"
+
+
+def make_binary(d):
+    p = d / "photo.txt"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    return p, "binary"
+
+
+def make_nothing_dir(d):
+    p = d / "nothing"
+    p.mkdir()
+    (p / "notes.bin").write_bytes(b"\x00\x01")
+    return p, "no articles found"
+
+
+@pytest.mark.parametrize("make", [make_empty, make_binary, make_nothing_dir])
+def test_bad_input_is_reported_and_database_unchanged(db, tmp_path, make):
+    before = snapshot(db)
+    bad, reason = make(tmp_path)
+    result = run("ingest", db, bad, "--silent")
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.output
+    assert str(bad) in errors[0] and reason in errors[0]
+    assert snapshot(db) == before
+    conn = sqlite3.connect(db)
+    assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+    failures = conn.execute("select input, reason from failures").fetchall()
+    assert len(failures) == 1 and str(bad) in failures[0][0]
+
+
+def test_non_utf8_file_is_decoded_not_rejected(tmp_path):
+    path = tmp_path / "latin1.txt"
+    text = "Le ministre a déclaré que la réforme était nécessaire.\n\nThe café owner said prices would rise."
+    path.write_bytes(text.encode("cp1252"))
+    db = tmp_path / "t.db"
+    result = run("ingest", db, path, "--silent")
+    assert result.exit_code == 0, result.output
+    stored = sqlite3.connect(db).execute("select text from articles").fetchone()[0]
+    assert stored == text
+
+
+def test_good_inputs_in_a_failing_run_are_ingested(tmp_path):
+    db = tmp_path / "t.db"
+    bad, _ = make_empty(tmp_path)
+    result = run("ingest", db, bad, SEED_ARTICLE, "--silent", "--workers", "1")
+    assert result.exit_code == 1
+    conn = sqlite3.connect(db)
+    assert conn.execute("select count(*) from articles").fetchone()[0] == 1
+
+
+def test_failed_input_that_later_succeeds_leaves_the_failures_table(tmp_path):
+    db = tmp_path / "t.db"
+    path = tmp_path / "later.txt"
+    path.write_text("", encoding="utf-8")
+    assert run("ingest", db, path, "--silent").exit_code == 1
+    path.write_text("The spokesman said the plant would close.", encoding="utf-8")
+    assert run("ingest", db, path, "--silent").exit_code == 0
+    assert sqlite3.connect(db).execute("select count(*) from failures").fetchone()[0] == 0

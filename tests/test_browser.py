@@ -1,0 +1,54 @@
+"""What a person sees: the Datasette pages in a real headless Chromium."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (apt-get install chromium)"
+)
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        yield page
+        browser.close()
+
+
+def test_statements_page_shows_facets_and_search(page, datasette_url, tmp_path):
+    page.goto(f"{datasette_url}/tracker/statements")
+    facets = page.locator(".facet-info")
+    names = [facets.nth(i).get_attribute("data-column") for i in range(facets.count())]
+    assert {"speaker", "kind", "cue_lemma", "source", "channel"} <= set(names)
+    assert page.locator(".facet-info[data-column=speaker]").inner_text().count("Antonio Guterres")
+    page.fill("input#_search", "Xinjiang")
+    page.locator("input#_search").press("Enter")
+    page.wait_for_load_state()
+    cells = page.locator("td.col-claim")
+    assert cells.count() >= 1
+    assert all("xinjiang" in cells.nth(i).inner_text().lower() for i in range(cells.count()))
+    page.screenshot(path=str(tmp_path / "statements.png"), full_page=True)
+
+
+def test_speaker_page_lists_statements(page, datasette_url):
+    page.goto(f"{datasette_url}/tracker/speakers?name=Antonio+Guterres")
+    page.locator("td.col-id a").first.click()
+    page.wait_for_load_state()
+    rows = page.locator("table.speaker-statements tbody tr")
+    assert rows.count() >= 2
+    assert "Antonio Guterres" in page.content()
+
+
+def test_canned_query_form(page, datasette_url):
+    page.goto(f"{datasette_url}/tracker/search_claims?q=Olympics")
+    assert page.locator("h1").inner_text().strip() == "Search claims"
+    assert page.locator("table.rows-and-columns tbody tr").count() >= 1

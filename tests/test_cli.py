@@ -1,0 +1,127 @@
+"""The command line, driven with click's CliRunner on real temporary SQLite files."""
+
+import csv
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from tracker.cli import cli
+
+from .conftest import ROOT, SEED_ARTICLE, SEEDS, run, snapshot
+
+
+def test_every_command_has_help_with_an_example():
+    result = run("--help")
+    assert result.exit_code == 0 and "Example:" in result.output
+    for name in cli.commands:
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Example:" in result.output, f"{name} --help has no example"
+        assert cli.commands[name].help, name
+
+
+def test_python_dash_m_tracker_works():
+    out = subprocess.run([sys.executable, "-m", "tracker", "--help"], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert out.returncode == 0 and "ingest" in out.stdout
+
+
+def test_ingest_twice_gives_the_same_rows(tmp_path, seed_db):
+    db = tmp_path / "tracker.db"
+    first = run("ingest", db, SEEDS, "--workers", "1")
+    assert first.exit_code == 0, first.output
+    assert "1 new" in first.output and "0 failed" in first.output
+    before = snapshot(db)
+    assert before["statements"], "the seed article yields statements"
+    second = run("ingest", db, SEEDS, "--workers", "1")
+    assert second.exit_code == 0
+    assert "0 new, 0 updated, 1 unchanged" in second.output
+    assert snapshot(db) == before
+    # The same article under another path is recognized by its text, not stored twice.
+    copy = tmp_path / "copy.txt"
+    copy.write_text(SEED_ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    third = run("ingest", db, copy, "--silent")
+    assert third.exit_code == 0
+    assert snapshot(db) == before
+
+
+def test_summary_counts_statements(tmp_path):
+    db = tmp_path / "t.db"
+    result = run("ingest", db, SEED_ARTICLE, "--workers", "1")
+    count = sqlite3.connect(db).execute("select count(*) from statements").fetchone()[0]
+    assert f"Statements written: {count}." in result.output
+
+
+def test_changed_article_replaces_its_statements(tmp_path):
+    db = tmp_path / "t.db"
+    article = tmp_path / "a.txt"
+    article.write_text('The mayor said the bridge would reopen in May.\n', encoding="utf-8")
+    assert run("ingest", db, article, "--silent").exit_code == 0
+    article.write_text('The governor said taxes would not rise.\n', encoding="utf-8")
+    result = run("ingest", db, article)
+    assert "1 updated" in result.output
+    conn = sqlite3.connect(db)
+    assert conn.execute("select count(*) from articles").fetchone()[0] == 1
+    claims = [r[0] for r in conn.execute("select claim from statements")]
+    assert claims and all("bridge" not in c for c in claims)
+    assert conn.execute("select count(*) from statements_fts where statements_fts match 'bridge'"
+                        ).fetchone()[0] == 0
+
+
+def test_ingest_from_stdin(tmp_path):
+    db = tmp_path / "t.db"
+    result = run("ingest", db, "-", "--silent",
+                 input="The minister said the talks had failed.\n")
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(db)
+    assert conn.execute("select source_path from articles").fetchone()[0] == "stdin"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_export_formats_parse_back(seed_db, tmp_path, fmt):
+    out = tmp_path / f"out.{fmt}"
+    result = run("export", seed_db, "--format", fmt, "-o", out)
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(seed_db)
+    conn.row_factory = sqlite3.Row
+    expected = [dict(r) for r in conn.execute("select * from statements order by rowid")]
+    text = out.read_text(encoding="utf-8")
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert [r["id"] for r in rows] == [r["id"] for r in expected]
+        assert [r["claim"] for r in rows] == [r["claim"] for r in expected]
+    elif fmt == "json":
+        assert json.loads(text) == expected
+    else:
+        assert [json.loads(line) for line in text.splitlines()] == expected
+
+
+def test_export_other_table_and_sql(seed_db):
+    result = run("export", seed_db, "--format", "json", "--table", "speakers")
+    names = {r["name"] for r in json.loads(result.output)}
+    assert "Antonio Guterres" in names
+    result = run("export", seed_db, "--format", "jsonl", "--sql",
+                 "select claim from statements where kind = 'direct'")
+    assert result.exit_code == 0 and result.output.strip()
+    bad = run("export", seed_db, "--table", "nope")
+    assert bad.exit_code != 0 and "No table 'nope'" in bad.output
+
+
+def test_extract_prints_json_lines_with_offsets(tmp_path):
+    text = "Officials said on Monday that the dam was safe."
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"id": "a1", "text": text}) + "\n", encoding="utf-8")
+    result = run("extract", batch, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    (line,) = [json.loads(x) for x in result.output.splitlines()]
+    assert line["id"] == "a1"
+    for s in line["statements"]:
+        assert text[s["claim_start"]:s["claim_end"]] == s["claim"]
+        for field in ("claim", "claim_start", "claim_end", "speaker", "speaker_text",
+                      "speaker_start", "speaker_end", "cue", "kind", "source", "channel",
+                      "confidence"):
+            assert field in s

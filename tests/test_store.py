@@ -1,0 +1,126 @@
+"""Storage: the schema as DESIGN.md gives it, one transaction per article, speakers merged."""
+
+import json
+
+import pytest
+
+from tracker.models import Article, ExtractedArticle, Statement
+from tracker.store import TABLES, open_db, save_article
+
+
+@pytest.fixture
+def db(tmp_path):
+    return open_db(tmp_path / "t.db")
+
+
+def statement(text, claim, speaker, mention=None, kind="person", **kw):
+    start = text.index(claim)
+    mention = mention or speaker
+    s_start = text.index(mention)
+    return Statement(claim=claim, claim_start=start, claim_end=start + len(claim),
+                     speaker=speaker, speaker_text=mention, speaker_start=s_start,
+                     speaker_end=s_start + len(mention), speaker_kind=kind, cue="said",
+                     cue_lemma="say", **kw)
+
+
+def test_schema_tables_fts_foreign_keys_and_indexes(db):
+    names = set(db.table_names())
+    assert {"articles", "statements", "speakers", "failures"} <= names
+    for fts in ("statements_fts", "articles_fts"):
+        assert {fts, f"{fts}_data", f"{fts}_idx", f"{fts}_docsize", f"{fts}_config"} <= names
+    fks = {(fk.column, fk.other_table) for fk in db["statements"].foreign_keys}
+    assert fks == {("article_id", "articles"), ("speaker_id", "speakers")}
+    assert db.journal_mode == "wal"
+    triggers = {t.name for t in db.triggers}
+    assert {"statements_ai", "statements_ad", "statements_au"} <= triggers
+    for table, spec in TABLES.items():
+        indexed = {tuple(i.columns) for i in db[table].indexes}
+        for columns in spec.get("indexes", []):
+            assert tuple(columns) in indexed, (table, columns)
+
+
+def test_schema_is_safe_to_reapply(tmp_path):
+    path = tmp_path / "t.db"
+    first = open_db(path)
+    schema = first.schema
+    assert open_db(path).schema == schema
+
+
+def test_every_metadata_facet_column_is_indexed(db):
+    import pathlib
+
+    import yaml
+
+    meta = yaml.safe_load((pathlib.Path(__file__).parent.parent / "metadata.yml").read_text())
+    for table, spec in meta["databases"]["tracker"]["tables"].items():
+        for facet in spec.get("facets", []):
+            column = facet if isinstance(facet, str) else list(facet.values())[0]
+            leading = {i.columns[0] for i in db[table].indexes}
+            assert column in leading, f"{table}.{column} is faceted but not indexed"
+
+
+def test_a_failing_article_leaves_nothing_behind(db):
+    text = "The mayor said the bridge would open."
+    good = ExtractedArticle(Article(text, source_path="/a.txt"),
+                            [statement(text, "the bridge would open", "Jane Smith", "The mayor")])
+    save_article(db, good)
+    before = {t: list(db[t].rows) for t in ("articles", "statements", "speakers")}
+    text2 = "The governor said the road would close."
+    broken = statement(text2, "the road would close", "John Doe", "The governor")
+    broken.claim = object()  # sqlite3 cannot bind it: the last insert of the article fails
+    with pytest.raises(Exception):
+        save_article(db, ExtractedArticle(Article(text2, source_path="/b.txt"), [broken]))
+    after = {t: list(db[t].rows) for t in ("articles", "statements", "speakers")}
+    assert after == before
+    assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert db.execute("select count(*) from statements_fts").fetchone()[0] == 1
+
+
+def test_speakers_merge_across_articles_by_name_surname_and_title(db):
+    t1 = "UN Secretary-General Antonio Guterres said peace was possible."
+    t2 = "Guterres said the talks would go on."
+    t3 = "Mr. Antonio Guterres said nothing had changed."
+    save_article(db, ExtractedArticle(Article(t2, source_path="/2.txt"), [
+        statement(t2, "the talks would go on", "Guterres")]))
+    save_article(db, ExtractedArticle(Article(t1, source_path="/1.txt"), [
+        statement(t1, "peace was possible", "Antonio Guterres",
+                  "UN Secretary-General Antonio Guterres")]))
+    save_article(db, ExtractedArticle(Article(t3, source_path="/3.txt"), [
+        statement(t3, "nothing had changed", "Mr. Antonio Guterres")]))
+    speakers = list(db["speakers"].rows)
+    assert len(speakers) == 1, speakers
+    (row,) = speakers
+    assert row["name"] == "Antonio Guterres"
+    assert row["role"] == "UN Secretary-General"
+    assert {"Guterres", "Antonio Guterres", "UN Secretary-General Antonio Guterres"} <= set(
+        json.loads(row["aliases"]))
+    assert {r["speaker"] for r in db["statements"].rows} == {"Antonio Guterres"}
+    assert {r["speaker_id"] for r in db["statements"].rows} == {row["id"]}
+
+
+def test_ambiguous_surname_is_not_merged(db):
+    t1 = "John Smith said A. Jane Smith said B. Smith said C."
+    save_article(db, ExtractedArticle(Article(t1, source_path="/x.txt"), [
+        statement(t1, "A", "John Smith"), statement(t1, "B", "Jane Smith"),
+        statement(t1, "C", "Smith", "Smith said C")]))
+    names = sorted(r["name"] for r in db["speakers"].rows)
+    assert names == ["Jane Smith", "John Smith", "Smith"]
+
+
+def test_organization_spellings_merge(db):
+    t1 = "The U.N. said aid was coming. The United Nations said more would follow."
+    save_article(db, ExtractedArticle(Article(t1, source_path="/o.txt"), [
+        statement(t1, "aid was coming", "U.N.", kind="organization"),
+        statement(t1, "more would follow", "United Nations", kind="organization")]))
+    assert db["speakers"].count == 1
+
+
+def test_replacing_an_article_drops_speakers_left_without_statements(db):
+    t1 = "Jane Roe said the dam was safe."
+    article = Article(t1, source_path="/d.txt")
+    save_article(db, ExtractedArticle(article, [statement(t1, "the dam was safe", "Jane Roe")]))
+    t2 = "Tom Poe said the dam was safe."
+    article2 = Article(t2, source_path="/d.txt")
+    save_article(db, ExtractedArticle(article2, [statement(t2, "the dam was safe", "Tom Poe")]))
+    assert [r["name"] for r in db["speakers"].rows] == ["Tom Poe"]
+    assert db["articles"].count == 1

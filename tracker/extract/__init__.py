@@ -1,0 +1,244 @@
+"""Attribution extraction: a parsed article in, statements out. Knows nothing of SQLite.
+
+Entry points:
+- extract_doc(doc, text=None): statements of one parsed article (doc from tracker.nlp.load_nlp()).
+- extract_parsed(text, chunks): the same for an article parsed in chunks [(offset, doc), ...].
+- extract_text(text): parse (in chunks) and extract; convenient for tests and scripts.
+Offsets are into the article text exactly as given: text[claim_start:claim_end] == claim.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Iterable, Optional
+
+from ..models import Statement
+from . import cues
+from .clean import boilerplate_ranges, chunk_spans, parse_text
+from .quotes import Quote, find_quotes, quoted_mask
+from .rules import Attribution, SentenceFinder, trim_chars
+from .speakers import ArticleSpeakers, Resolved
+
+__all__ = ["extract_doc", "extract_parsed", "extract_text", "parse_chunks", "CHUNK_CHARS"]
+
+CHUNK_CHARS = 100_000
+MIN_ORPHAN_WORDS = 4
+SCARE_QUOTE_WORDS = 3
+
+
+@functools.lru_cache(maxsize=None)
+def load_weights() -> dict:
+    """Learned cue weights shipped in tracker/data (empty when absent: the rules alone)."""
+    try:
+        data = resources.files("tracker").joinpath("data/cue_weights.json").read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        return {}
+    return json.loads(data)
+
+
+def extract_text(text: str, nlp=None) -> list[Statement]:
+    """Parse text (in paragraph-aligned chunks) and return its statements."""
+    from ..nlp import load_nlp
+
+    nlp = nlp or load_nlp()
+    return extract_parsed(text, parse_chunks(nlp, text))
+
+
+def parse_chunks(nlp, text: str) -> list[tuple[int, object]]:
+    spans = chunk_spans(text, CHUNK_CHARS)
+    docs = nlp.pipe(parse_text(text[s:e]) for s, e in spans)
+    return [(s, d) for (s, _), d in zip(spans, docs)]
+
+
+def extract_doc(doc, text: Optional[str] = None) -> list[Statement]:
+    """The statements of one parsed article, in article order.
+
+    `text` is the article text as stored when the doc was parsed from a same-length cleaned
+    copy (tracker.extract.clean.parse_text); by default the doc's own text.
+    """
+    return extract_parsed(doc.text if text is None else text, [(0, doc)])
+
+
+def extract_parsed(text: str, chunks: Iterable[tuple[int, object]]) -> list[Statement]:
+    """Statements of an article parsed as chunks: (offset of the chunk in text, its Doc)."""
+    if not text or not text.strip():
+        return []
+    quotes = find_quotes(text)
+    boiler = boilerplate_ranges(text)
+    mask = quoted_mask(text, quotes)
+    speakers = ArticleSpeakers()
+    weights = load_weights()
+    threshold = weights.get("threshold", 0.5) if weights else 0.0
+    found: list[tuple[Attribution, int, object]] = []  # (attribution, chunk offset, sentence)
+    statements: list[Statement] = []
+    for base, doc in chunks:
+        n = len(doc.text)
+        local = [Quote(q.start - base, q.end - base, q.double, q.balanced)
+                 for q in quotes if q.end > base and q.start < base + n]
+        finder = SentenceFinder(doc, doc.text, local, weights)
+        speakers.observe_doc(doc, None)
+        for sent in doc.sents:
+            s0, s1 = base + sent.start_char, base + sent.end_char
+            if not text[s0:s1].strip() or _inside(boiler, s0, s1):
+                continue
+            for att in finder.find(sent):
+                if att.score < threshold:
+                    continue
+                st = _statement(text, base, att, sent, speakers, mask, quotes, boiler)
+                if st is not None:
+                    statements.append(st)
+                    found.append((att, base, sent))
+            _remember_subject(sent, speakers)
+    _nest(statements)
+    statements.extend(_orphan_quotes(text, quotes, statements, boiler))
+    statements.sort(key=lambda s: (s.claim_start, s.cue_start or 0))
+    for i, st in enumerate(statements):
+        st.position = i
+    return statements
+
+
+def _inside(ranges, s: int, e: int) -> bool:
+    return any(a <= s and e <= b + 1 for a, b in ranges)
+
+
+def _overlaps(ranges, s: int, e: int) -> bool:
+    return any(s < b and a < e for a, b in ranges)
+
+
+def _kind(text: str, mask: bytearray, cs: int, ce: int, frame: tuple[int, int]) -> str:
+    quoted = unquoted = 0
+    for i in range(cs, ce):
+        c = text[i]
+        if c.isspace() or not c.isalnum():
+            continue
+        if mask[i]:
+            quoted += 1
+        elif not (frame[0] <= i < frame[1]):
+            unquoted += 1
+    if not quoted:
+        return "indirect"
+    if not unquoted:
+        # fully quoted: direct unless the quotation also holds the frame ("expressed his expectation")
+        for i in range(cs - 1, max(-1, cs - 400), -1):
+            if not mask[i]:
+                break
+            if text[i] in "“\"«„":
+                between = text[i + 1:cs]
+                if any(ch.isalnum() for ch in between):
+                    return "mixed"
+                break
+        return "direct"
+    return "mixed"
+
+
+def _statement(text, base, att: Attribution, sent, speakers: ArticleSpeakers, mask, quotes, boiler):
+    cs, ce = trim_chars(text, base + att.content_start, min(len(text), base + att.content_end))
+    if ce - cs < 2 or not any(ch.isalnum() for ch in text[cs:ce]):
+        return None
+    if _overlaps(boiler, cs, ce):
+        return None
+    # a claim that is only a scare-quoted term is not a statement
+    for q in quotes:
+        qs, qe = trim_chars(text, *q.inner)
+        if qs <= cs and ce <= qe + 1 and len(text[qs:qe].split()) <= SCARE_QUOTE_WORDS and \
+                (not q.double or len(text[cs:ce].split()) <= SCARE_QUOTE_WORDS) and \
+                (cs - qs) <= 1:
+            return None
+    cue_s, cue_e = base + att.cue_start, base + att.cue_end
+    spk = None
+    ss = se = None
+    resolved = Resolved(None, None)
+    if att.speaker_start is not None:
+        ss, se = base + att.speaker_start, base + att.speaker_end
+        spk = text[ss:se]
+        # a speaker mention never holds a line break or a headline word
+        if "\n" in spk or spk.strip().lower() in cues.NOT_SPEAKERS:
+            return None
+        resolved = speakers.resolve(att.speaker_head, spk)
+        speakers.spoke(resolved)
+    source = att.source
+    head = att.speaker_head
+    if head is not None and head.lemma_.lower() in cues.SOURCE_NOUNS and source is None:
+        source = cues.SOURCE_NOUNS[head.lemma_.lower()]
+    channel = None
+    if att.channel_token is not None:
+        channel = speakers.resolve(att.channel_token, att.channel_token.text).name
+    if resolved.kind == "media":
+        channel = resolved.name
+    frame = (min(cue_s, ss if ss is not None else cue_s), max(cue_e, se if se is not None else cue_e))
+    kind = _kind(text, mask, cs, ce, frame if cs < frame[0] < ce else (0, 0))
+    sentence = text[base + sent.start_char: base + sent.end_char].strip()
+    return Statement(
+        claim=text[cs:ce], claim_start=cs, claim_end=ce,
+        cue=text[cue_s:cue_e], cue_lemma=att.cue_lemma, cue_start=cue_s, cue_end=cue_e,
+        speaker=resolved.name, speaker_text=spk, speaker_start=ss, speaker_end=se,
+        speaker_kind=resolved.kind, kind=kind, source=source, channel=channel,
+        confidence=round(float(att.score), 3), sentence=sentence,
+    )
+
+
+def _remember_subject(sent, speakers: ArticleSpeakers) -> None:
+    """The subject of a sentence's main verb is who a later 'he' most likely means."""
+    root = sent.root
+    for c in root.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            if c.ent_type_ == "PERSON" or c.lemma_.lower() in cues.PERSON_NOUNS and c.tag_ == "NN":
+                text = " ".join(t.text for t in c.subtree if not t.is_punct)
+                if len(text) < 80:
+                    r = speakers.resolve(c, text)
+                    speakers.spoke(r)
+            break
+
+
+def _nest(statements: list[Statement]) -> None:
+    """An attribution inside another's claim takes the outer one's source or channel."""
+    for outer in statements:
+        if outer.speaker_start is None:
+            continue
+        outer_is_media = outer.speaker_kind == "media"
+        outer_source = outer.source if outer.source and outer.speaker_kind in ("document", "person") else None
+        if not outer_is_media and not outer_source:
+            continue
+        for inner in statements:
+            if inner is outer or inner.cue_start is None:
+                continue
+            if outer.claim_start <= inner.cue_start < outer.claim_end:
+                if outer_is_media and not inner.channel:
+                    inner.channel = outer.speaker
+                if outer_source and not inner.source and outer.source in cues.SOURCE_NOUNS.values():
+                    inner.source = outer.source
+
+
+def _orphan_quotes(text, quotes, statements, boiler) -> list[Statement]:
+    """Quotations no frame claimed: spoken by the nearest speaker before them, if any."""
+    out = []
+    claimed = sorted((s.claim_start, s.claim_end) for s in statements)
+    for q in quotes:
+        if not q.double:
+            continue
+        qs, qe = trim_chars(text, *q.inner)
+        if qe <= qs or len(text[qs:qe].split()) < MIN_ORPHAN_WORDS:
+            continue
+        if _overlaps(boiler, qs, qe):
+            continue
+        if any(min(qe, b) - max(qs, a) > 0.3 * (qe - qs) for a, b in claimed):
+            continue
+        # speech-like: the quotation opens a paragraph or sentence
+        before = text[max(0, q.start - 3):q.start].strip()
+        if before and before[-1] not in ".!?:\n" and len(text[qs:qe].split()) < 12:
+            continue
+        prev = None
+        for s in statements:
+            if s.speaker_start is not None and s.cue_start is not None and s.cue_start < q.start \
+                    and q.start - s.cue_start < 1500:
+                prev = s
+        st = Statement(claim=text[qs:qe], claim_start=qs, claim_end=qe, kind="direct", confidence=0.5,
+                       sentence=text[q.start:q.end])
+        if prev is not None:
+            st.speaker, st.speaker_text = prev.speaker, prev.speaker_text
+            st.speaker_start, st.speaker_end = prev.speaker_start, prev.speaker_end
+            st.speaker_kind, st.source, st.channel = prev.speaker_kind, prev.source, prev.channel
+        out.append(st)
+    return out

@@ -1,0 +1,158 @@
+"""Lexicons: the words that mark attributions, and the words that tell speakers apart.
+
+Hand-written lists; tracker/data/cue_weights.json (learned from annotated news by
+benchmarks/train.py) refines how likely each cue lemma is to mark an attribution.
+"""
+
+from __future__ import annotations
+
+# Verbs of saying, writing and showing: a clausal complement or a quotation is what was said.
+SPEECH_VERBS = frozenset("""
+say tell add claim deny argue insist state announce report write explain note warn suggest
+assert allege acknowledge admit agree confirm contend declare describe indicate maintain mention
+predict promise propose recall remark reply respond reveal stress tweet post vow testify
+caution concede conclude counter hint joke lament observe pledge quip boast charge complain
+emphasize emphasise reiterate repeat continue ask wonder question answer inform assure
+advise announce proclaim recount relate comment speculate estimate figure guess posit point
+rule disclose divulge signal signify imply underline underscore highlight acknowledge affirm
+reaffirm aver opine retort snap shout scream yell cry whisper mutter plead demand urge
+recommend order instruct tout brag concur dispute contest reject refute dismiss rebut
+""".split())
+
+# Verbs of thinking, believing, wanting and intending: PolNeAR counts these as attributions.
+MENTAL_VERBS = frozenset("""
+believe think feel know expect hope fear worry want wish plan intend decide consider
+doubt suspect assume suppose reckon imagine understand realize realise recognize recognise
+prefer seek aim hope envision envisage trust bet
+""".split())
+
+# Verbs whose direct object (not a clause) is what was said: "denied the accusations".
+OBJECT_CONTENT_VERBS = frozenset("""
+deny claim announce criticize criticise praise endorse support reject dismiss defend blame
+accuse condemn welcome applaud oppose dispute predict promise propose demand vow pledge
+recommend acknowledge admit confirm reveal disclose question describe call want seek urge
+slam blast attack tout back mention cite
+""".split())
+
+# Verbs taking "to"-infinitive content: "wants to leave", "urged Congress to act".
+XCOMP_CONTENT_VERBS = frozenset("""
+want plan intend hope expect promise vow pledge threaten decide refuse agree urge ask
+call encourage order tell wish seek aim vote demand warn advise beg invite
+""".split())
+
+# "X, said Y" verbs that may come after their content, subject inverted.
+INVERTED_VERBS = frozenset("say add tell report write note explain continue ask reply respond "
+                           "insist argue warn read state declare conclude recall tweet post "
+                           "observe quip joke acknowledge admit confirm claim".split())
+
+# Reporting nouns that take a "that"-clause: "his claim that ...", "the statement that ...".
+REPORTING_NOUNS = frozenset("""
+claim statement assertion belief view argument allegation accusation expectation promise
+warning suggestion insistence hope fear comment remark assurance notion contention conviction
+pledge prediction threat vow charge denial admission acknowledgment acknowledgement
+announcement complaint concern conclusion estimate finding impression opinion position
+proposal report rumor rumour speculation suspicion testimony theory thought worry desire
+demand call message note plea recommendation reminder request sense idea argument
+""".split())
+
+# "expressed his expectation that": light verbs that turn a reporting noun into a cue.
+LIGHT_VERBS = frozenset("express voice make give issue offer raise repeat reiterate share "
+                        "convey air lodge level".split())
+
+# Heads of a subject that name a document or intermediary rather than the speaker itself.
+SOURCE_NOUNS = {
+    "readout": "readout", "statement": "statement", "spokesperson": "spokesperson",
+    "spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokespeople": "spokesperson",
+    "report": "report", "transcript": "transcript", "interview": "interview", "tweet": "tweet",
+    "post": "post", "filing": "court filing", "memo": "memo", "letter": "letter",
+    "release": "press release", "communique": "communique", "communiqué": "communique",
+    "document": "document", "email": "email", "e-mail": "email", "note": "note",
+    "speech": "speech", "briefing": "briefing", "announcement": "announcement",
+    "declaration": "declaration", "study": "study", "survey": "survey", "poll": "poll",
+    "analysis": "analysis", "video": "video", "ad": "ad", "advertisement": "ad",
+    "website": "website", "op-ed": "op-ed", "editorial": "editorial", "book": "book",
+    "column": "column", "blog": "blog", "lawsuit": "lawsuit", "complaint": "complaint",
+    "indictment": "indictment", "ruling": "ruling", "order": "order", "resolution": "resolution",
+    "message": "message", "remarks": "remarks", "testimony": "testimony", "record": "record",
+    "records": "records", "data": "data", "figures": "figures", "aide": "aide", "aides": "aide",
+    "adviser": "adviser", "advisor": "adviser", "representative": "representative",
+}
+
+# Sources that are documents (speaker kind "document") rather than people speaking for someone.
+DOCUMENT_SOURCES = frozenset(v for v in SOURCE_NOUNS.values()
+                             if v not in ("spokesperson", "aide", "adviser", "representative"))
+
+# News outlets and wire services: a speaker that is one of these is also the channel.
+MEDIA = frozenset(x.lower() for x in """
+Reuters|AP|Associated Press|AFP|Agence France-Presse|CNN|BBC|The Guardian|Guardian|
+New York Times|The New York Times|Times|Washington Post|The Washington Post|Post|Wall Street Journal|
+The Wall Street Journal|Journal|Bloomberg|Politico|Fox News|Fox|NBC|NBC News|CBS|CBS News|ABC|
+ABC News|MSNBC|NPR|PBS|CNBC|USA Today|Al Jazeera|Xinhua|TASS|RIA Novosti|Interfax|Kyodo|
+Yonhap|Axios|The Hill|Hill|BuzzFeed|BuzzFeed News|HuffPost|Huffington Post|The Huffington Post|
+Breitbart|Breitbart News|The Atlantic|The Economist|Financial Times|FT|The Independent|
+The Telegraph|Daily Mail|The Times|Los Angeles Times|LA Times|Chicago Tribune|Boston Globe|
+The Boston Globe|Newsweek|Time|Vox|Slate|Salon|Daily Beast|The Daily Beast|Der Spiegel|
+Le Monde|El País|Haaretz|The Hindu|Hindustan Times|Times of India|NDTV|Dawn|SCMP|
+South China Morning Post|Global Times|People's Daily|Sky News|ITV|Channel 4|RT|Sputnik|
+Western Journal|The Western Journal|Daily News|New York Daily News|New York Post|
+The New Yorker|Mother Jones|National Review|The Intercept|ProPublica|Washington Examiner|
+Washington Times|The Washington Times|Roll Call|The Daily Caller|Daily Caller|Drudge Report|
+Associated Press|AP News|Press Trust of India|PTI|ANI|IANS|dpa|EFE|ANSA|Anadolu
+""".replace("\n", "").split("|") if x.strip())
+
+MEDIA_HEADS = frozenset("newspaper paper outlet network broadcaster magazine agency channel "
+                        "daily tabloid station website site publication".split())
+
+# Nouns that denote a person (a speaker kind "person" without a name).
+PERSON_NOUNS = frozenset("""
+minister president chief head leader secretary-general secretary spokesperson spokesman
+spokeswoman official mayor governor senator congressman congresswoman representative
+chairman chairwoman chair director ambassador envoy diplomat premier chancellor king queen
+prince princess prime general commander officer lawyer attorney judge justice prosecutor
+candidate nominee adviser advisor aide analyst expert economist professor researcher scientist
+doctor author writer columnist reporter journalist editor founder ceo executive manager
+activist lawmaker legislator politician strategist pollster voter resident witness woman man
+person source father mother son daughter wife husband sister brother friend teacher student
+commissioner administrator coordinator negotiator inspector superintendent sheriff
+chairperson deputy undersecretary pope bishop cardinal rabbi imam pastor priest coach player
+""".split())
+
+GROUP_NOUNS = frozenset("""
+officials critics experts analysts lawmakers leaders supporters opponents residents voters
+people activists protesters demonstrators scientists researchers sources observers democrats
+republicans members authorities diplomats investigators prosecutors economists americans
+campaigners groups advocates conservatives liberals
+""".split())
+
+GOVERNMENT_WORDS = frozenset("government administration ministry department kremlin "
+                             "white house pentagon state department cabinet parliament congress "
+                             "senate house police army military".split())
+
+# Leader titles: "the UN chief" is the leader of the UN, whoever the article names so.
+LEADER_TITLES = frozenset("chief head leader secretary-general president chairman chairwoman "
+                          "chair director ceo boss premier chancellor commissioner".split())
+
+# Common short forms a speaker goes by, and capitals used for their governments.
+ALIASES = {
+    "UN": "United Nations", "U.N.": "United Nations", "US": "United States",
+    "U.S.": "United States", "USA": "United States", "UK": "United Kingdom",
+    "U.K.": "United Kingdom", "EU": "European Union", "E.U.": "European Union",
+    "WHO": "World Health Organization", "NATO": "NATO", "IMF": "International Monetary Fund",
+    "Beijing": "China", "Moscow": "Russia", "Kremlin": "Russia", "the Kremlin": "Russia",
+    "Washington": "United States", "Tehran": "Iran", "Pyongyang": "North Korea",
+    "Seoul": "South Korea", "Tokyo": "Japan", "Kyiv": "Ukraine", "Kiev": "Ukraine",
+    "New Delhi": "India", "Delhi": "India", "Islamabad": "Pakistan", "Ankara": "Turkey",
+    "Jerusalem": "Israel", "Damascus": "Syria", "Riyadh": "Saudi Arabia", "Kabul": "Afghanistan",
+    "Berlin": "Germany", "Paris": "France", "London": "United Kingdom", "Canberra": "Australia",
+    "Ottawa": "Canada", "Brussels": "European Union", "Taipei": "Taiwan", "Cairo": "Egypt",
+}
+
+PRONOUNS_PERSON = frozenset("he she him her his hers i me we us".split())
+PRONOUNS_OTHER = frozenset("it they them its their this that these those who which".split())
+
+# Verbs under which a cue is negated in effect: "declined to say", "refused to comment".
+NEGATING_HEADS = frozenset("decline refuse fail neglect".split())
+NEGATION_WORDS = frozenset("not n't never no nor".split())
+
+# Cue words that are never a speaker name (a guard against "Also Read" and headlines).
+NOT_SPEAKERS = frozenset("read also said says watch related more".split())

@@ -1,0 +1,562 @@
+"""Attribution frames on a dependency parse: which words are the cue, the speaker, the content.
+
+Each finder looks at one sentence and returns Attribution candidates with character offsets
+relative to the parsed chunk; extract/__init__.py shifts them, resolves speakers and builds
+Statements. General frames only: reporting verbs with clausal, infinitival or object content;
+reporting nouns with a "that"-clause; "according to"; a trailing ", X said" / ", reported Y";
+and quotations attached to the nearest frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import cues
+
+PUNCT_EDGE = set(" \t\n\r\u00a0\"'“”‘’«»‹›„‟‚‛`,;:—–-()[]")
+SUBJECT_DEPS = ("nsubj", "csubj")
+CONTENT_CLAUSE_DEPS = ("ccomp", "parataxis")
+TIME_ENTS = ("DATE", "TIME")
+
+
+@dataclass
+class Attribution:
+    cue_start: int
+    cue_end: int
+    cue_lemma: str
+    content_start: int
+    content_end: int
+    frame: str  # ccomp, quote, xcomp, dobj, noun, according, trailing, orphan
+    speaker_head: object = None  # spaCy Token heading the speaker mention, or None
+    speaker_start: Optional[int] = None
+    speaker_end: Optional[int] = None
+    cue_token: object = None
+    source: Optional[str] = None
+    channel_token: object = None  # a media mention attached to the cue ("told CNN")
+    score: float = 1.0
+    extra: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- token helpers
+
+def trim_chars(text: str, s: int, e: int, keep_final: str = "?!") -> tuple[int, int]:
+    """Shrink [s, e) past spaces, quote marks and edge punctuation (keeping a final ?/!)."""
+    while s < e and text[s] in PUNCT_EDGE:
+        s += 1
+    while e > s and (text[e - 1] in PUNCT_EDGE or text[e - 1] == "."):
+        if text[e - 1] == "." and e - 2 > s and text[e - 2].isupper() and text[e - 3] == ".":
+            break  # keep the stop of "U.S."
+        e -= 1
+    return s, e
+
+
+def span_chars(doc, i: int, j: int) -> tuple[int, int]:
+    """Character range of tokens i..j inclusive."""
+    return doc[i].idx, doc[j].idx + len(doc[j].text)
+
+
+def is_negated(tok) -> bool:
+    for c in tok.children:
+        if c.dep_ == "neg" or c.lower_ in cues.NEGATION_WORDS:
+            return True
+    h = tok
+    # "declined to say", "refused to comment", "did not want to say"
+    for _ in range(2):
+        if h.dep_ in ("xcomp", "ccomp") and h.head is not h:
+            h = h.head
+            if h.lemma_ in cues.NEGATING_HEADS:
+                return True
+            if any(c.dep_ == "neg" for c in h.children) and h.lemma_ in ("want", "wish", "mean", "intend"):
+                return True
+        else:
+            break
+    return False
+
+
+def subject_of(verb, depth: int = 0):
+    """The subject token of a verb, inherited through coordination and participial clauses."""
+    for c in verb.children:
+        if c.dep_ in SUBJECT_DEPS:
+            if c.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
+                return verb.head
+            if c.dep_ == "nsubj" and c.lower_ == "it" and any(x.dep_ == "ccomp" for x in verb.children) \
+                    and verb.lemma_ in ("seem", "appear"):
+                return None
+            return c
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    if any(c.dep_ in ("nsubjpass", "expl") for c in verb.children):
+        return None
+    if depth < 3 and verb.head is not verb:
+        if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+            return subject_of(verb.head, depth + 1)
+        if verb.dep_ in ("xcomp", "advcl", "acl") and (verb.tag_ in ("VBG", "VB") or verb.dep_ == "xcomp"):
+            if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+                return verb.head if verb.tag_ == "VBG" else None
+            return subject_of(verb.head, depth + 1)
+        if verb.dep_ == "relcl":
+            return verb.head
+    return None
+
+
+NP_RIGHT_DEPS = ("prep", "pobj", "compound", "nummod", "flat", "case", "nmod", "amod", "cc", "conj",
+                 "poss")
+
+
+def np_range(head) -> tuple[int, int]:
+    """Token range of the noun phrase headed by `head`, without appositions or relative clauses."""
+    doc = head.doc
+    left = head.i
+    for c in head.lefts:
+        left = min(left, c.left_edge.i)
+        break
+    right = head.i
+    rights = list(head.rights)
+    for k, c in enumerate(rights):
+        if c.dep_ in NP_RIGHT_DEPS:
+            if c.dep_ == "prep" and c.lower_ not in ("of", "for", "at", "from", "in", "on", "with"):
+                break
+            right = c.right_edge.i
+        elif c.dep_ == "punct" and k + 1 < len(rights) and rights[k + 1].dep_ in ("conj", "cc") \
+                and c.text == ",":
+            continue
+        else:
+            break
+    while left < right and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    while right > left and (doc[right].is_punct or doc[right].is_space):
+        right -= 1
+    return left, right
+
+
+def subtree_range(tok, exclude=()) -> tuple[int, int]:
+    """Token range of tok's subtree; subtrees of `exclude` children at either edge are cut off."""
+    left, right = tok.left_edge.i, tok.right_edge.i
+    ex = [c for c in exclude if c is not None]
+    for c in ex:
+        cl, cr = c.left_edge.i, c.right_edge.i
+        if cl <= left <= cr:
+            left = cr + 1
+        if cl <= right <= cr:
+            right = cl - 1
+    return left, right
+
+
+def time_like(tok) -> bool:
+    if tok.ent_type_ in TIME_ENTS:
+        return True
+    return any(t.ent_type_ in TIME_ENTS for t in tok.subtree) and len(list(tok.subtree)) <= 5
+
+
+def strip_clause_intro(doc, left: int, right: int, subj_i: Optional[int]) -> int:
+    """Move `left` past a leading conjunction and a fronted adverbial ending in a comma."""
+    changed = True
+    while changed and left <= right:
+        changed = False
+        t = doc[left]
+        if t.dep_ == "cc" or t.lower_ in ("but", "and", "so", "yet") or t.is_punct and t.text in ",;:—–-":
+            left += 1
+            changed = True
+            continue
+        if subj_i is not None and left < subj_i:
+            # a fronted phrase up to a comma before the subject
+            for k in range(left, subj_i):
+                if doc[k].text == "," and doc[k].head.i >= subj_i - 0 or doc[k].text == "," and k == subj_i - 1:
+                    left = k + 1
+                    changed = True
+                    break
+    return left
+
+
+# ---------------------------------------------------------------- the sentence finder
+
+class SentenceFinder:
+    """Finds attributions in one sentence of a parsed chunk."""
+
+    def __init__(self, doc, text: str, quotes, weights=None):
+        self.doc = doc
+        self.text = text  # the chunk text (same offsets as doc)
+        self.quotes = quotes  # Quote objects with chunk-relative offsets
+        self.weights = weights or {}
+
+    # -- quotations near a frame
+    def quote_at(self, pos: int):
+        for q in self.quotes:
+            if q.start <= pos < q.end:
+                return q
+        return None
+
+    def quote_before(self, pos: int, max_gap: int = 3):
+        """A quote ending just before char pos (only spaces/commas between)."""
+        best = None
+        for q in self.quotes:
+            if q.end <= pos and pos - q.end <= max_gap + 2 and all(c in " ,\u00a0\n—–-" for c in self.text[q.end:pos]):
+                best = q
+        return best
+
+    def quote_after(self, pos: int, max_gap: int = 3):
+        for q in self.quotes:
+            if q.start >= pos and q.start - pos <= max_gap + 2 and all(c in " ,:\u00a0\n—–-" for c in self.text[pos:q.start]):
+                return q
+            if q.start > pos + max_gap + 2:
+                break
+        return None
+
+    def cue_weight(self, lemma: str, frame: str) -> float:
+        w = self.weights.get(frame, {}).get(lemma)
+        if w is None:
+            w = self.weights.get("lemma", {}).get(lemma)
+        return 1.0 if w is None else w
+
+    def find(self, sent) -> list[Attribution]:
+        out: list[Attribution] = []
+        used_cues = set()
+        for tok in sent:
+            if tok.i in used_cues:
+                continue
+            att = None
+            lem = tok.lemma_.lower()
+            if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+                att = self.according(tok, sent)
+            elif tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB") or \
+                    any(c.dep_ in ("nsubj", "ccomp") for c in tok.children):
+                # (a verb the tagger took for a noun still heads a subject or a clause)
+                if lem in cues.SPEECH_VERBS or lem in cues.MENTAL_VERBS or lem in cues.OBJECT_CONTENT_VERBS \
+                        or lem in cues.XCOMP_CONTENT_VERBS or lem in cues.INVERTED_VERBS:
+                    att = self.verb(tok, sent)
+            elif tok.pos_ == "NOUN" and lem in cues.REPORTING_NOUNS:
+                att = self.noun(tok, sent)
+            if att is not None:
+                out.append(att)
+                used_cues.add(tok.i)
+        return out
+
+    # -- frames
+    def according(self, tok, sent) -> Optional[Attribution]:
+        doc = self.doc
+        to = next(c for c in tok.children if c.lower_ == "to")
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            return None
+        sl, sr = np_range(pobj)
+        head = tok.head if tok.head is not tok else None
+        phrase = (tok.i, max(to.right_edge.i, tok.right_edge.i))
+        if head is None or head.i == tok.i:
+            left, right = sent.start, sent.end - 1
+        else:
+            left, right = head.left_edge.i, head.right_edge.i
+            if head.dep_ in ("pobj", "dobj", "nsubj") or head.pos_ not in ("VERB", "AUX"):
+                left, right = sent.start, sent.end - 1
+        # cut the according-phrase out from whichever edge it sits on
+        if phrase[0] <= left + 1:
+            left = phrase[1] + 1
+        elif phrase[1] >= right - 1:
+            right = phrase[0] - 1
+        left, right = self.cut_trailing_frame(left, right, sent)
+        subj = None
+        if head is not None:
+            subj = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
+        left = strip_clause_intro(doc, left, right, subj.i if subj is not None else None)
+        if left > right:
+            return None
+        cs, ce = span_chars(doc, left, right)
+        ss, se = span_chars(doc, sl, sr)
+        return Attribution(tok.idx, to.idx + len(to.text), "according to", cs, ce, "according",
+                           speaker_head=pobj, speaker_start=ss, speaker_end=se, cue_token=tok,
+                           score=self.cue_weight("according to", "according"))
+
+    def cut_trailing_frame(self, left: int, right: int, sent) -> tuple[int, int]:
+        """Drop a trailing ", reported Reuters" / ", X said" frame from a content range."""
+        doc = self.doc
+        for k in range(right, left, -1):
+            t = doc[k]
+            if t.text == "," and k > left:
+                tail = doc[k + 1:right + 1]
+                if 0 < len(tail) <= 8 and any(x.lemma_ in cues.INVERTED_VERBS and x.pos_ in ("VERB", "AUX")
+                                                 for x in tail):
+                    return left, k - 1
+                break
+        return left, right
+
+    def verb(self, tok, sent) -> Optional[Attribution]:
+        doc = self.doc
+        lem = tok.lemma_.lower()
+        if is_negated(tok):
+            return None
+        if tok.dep_ == "amod" or tok.dep_ == "compound":
+            return None
+        # "X is expected to ..." / "it is said that" passives: no speaker; keep going
+        subj = subject_of(tok)
+        children = list(tok.children)
+        clause = next((c for c in children if c.dep_ in CONTENT_CLAUSE_DEPS and c.i != tok.i), None)
+        xcomp = next((c for c in children if c.dep_ == "xcomp"), None)
+        dobj = next((c for c in children if c.dep_ in ("dobj", "attr")), None)
+        dative = next((c for c in children if c.dep_ == "dative"), None)
+        oprd = next((c for c in children if c.dep_ == "oprd"), None)
+        cue_s, cue_e = tok.idx, tok.idx + len(tok.text)
+        particle = next((c for c in children if c.dep_ == "prt" and c.i == tok.i + 1), None)
+        if particle is not None:
+            cue_e = particle.idx + len(particle.text)
+        frame = None
+        left = right = None
+        channel_tok = None
+        source = None
+        # "told CNN", "said in a statement", "in an interview with CNN"
+        for c in children:
+            if c.dep_ in ("dobj", "dative") and lem == "tell" and c.text.lower() in cues.MEDIA:
+                channel_tok = c
+            if c.dep_ == "prep" and c.lower_ in ("in", "on", "to", "with", "during"):
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        if p.lemma_.lower() in cues.SOURCE_NOUNS and p.lemma_.lower() not in ("spokesperson", "aide"):
+                            source = cues.SOURCE_NOUNS[p.lemma_.lower()]
+                        if " ".join(t.text for t in doc[np_range(p)[0]:np_range(p)[1] + 1]).lower() in cues.MEDIA:
+                            channel_tok = p
+                        for pp in p.children:
+                            if pp.dep_ == "prep":
+                                for ppp in pp.children:
+                                    if ppp.dep_ == "pobj" and ppp.text.lower() in cues.MEDIA:
+                                        channel_tok = ppp
+        if lem in ("tweet",):
+            source = "tweet"
+        # quotation right after the frame: said: "..." / said, "..."
+        frame_end = max(tok.i, subj.i if subj is not None and subj.i > tok.i else tok.i)
+        if subj is not None and subj.i > tok.i:
+            frame_end = max(frame_end, np_range(subj)[1])
+        q_after = None
+        if frame_end + 1 < len(doc):
+            q_after = self.quote_after(doc[frame_end].idx + len(doc[frame_end].text))
+        in_quote = self.quote_at(tok.idx)
+        if clause is not None and lem not in ("call",):
+            left, right = subtree_range(clause)
+            frame = "ccomp"
+            if subj is None and dobj is not None and dobj.i > tok.i and dobj.pos_ == "PROPN" \
+                    and lem in cues.INVERTED_VERBS and clause.i < tok.i:
+                subj = dobj  # "..., reported Reuters."
+        elif lem == "call" and any(c.dep_ in ("prep", "advcl") and (c.lower_ == "for" or any(m.lower_ == "for" and m.dep_ == "mark" for m in c.children)) for c in children):
+            c = next(c for c in children if c.dep_ in ("prep", "advcl") and (c.lower_ == "for" or any(m.lower_ == "for" and m.dep_ == "mark" for m in c.children)))
+            left, right = subtree_range(c)
+            if doc[left].lower_ == "for":
+                left += 1
+            cue_e = doc[tok.i + 1].idx + len(doc[tok.i + 1].text) if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "for" else cue_e
+            frame = "callfor"
+        elif xcomp is not None and lem in cues.XCOMP_CONTENT_VERBS and xcomp.i > tok.i:
+            left, right = subtree_range(xcomp)
+            if dobj is not None and dobj.i < xcomp.i and dobj.i > tok.i:
+                left = dobj.left_edge.i
+            frame = "xcomp"
+        elif q_after is not None and (lem in cues.SPEECH_VERBS or lem in cues.INVERTED_VERBS) and (dobj is None or dobj.i > doc_char_index(doc, q_after.start)):
+            frame = "quote"
+        elif dobj is not None and lem in cues.OBJECT_CONTENT_VERBS and dobj.i > tok.i and not (dobj.pos_ == "PRON" and dobj.lower_ not in ("this", "that", "it")):
+            left, right = subtree_range(dobj)
+            if oprd is not None and oprd.i > dobj.i:
+                right = max(right, oprd.right_edge.i)
+            frame = "dobj"
+        if frame is None:
+            # ", reported Reuters." / ", said Smith." / ", the readout said." after the content
+            trailing = self.trailing(tok, subj, dobj, sent)
+            if trailing is not None:
+                left, right, spk = trailing
+                if spk is not None:
+                    subj = spk
+                frame = "trailing"
+            elif lem in ("say", "tell", "add", "write", "ask", "explain", "note", "continue", "reply", "respond", "insist", "argue", "state", "declare", "warn", "tweet", "post", "read"):
+                qb = self.quote_before(tok.idx if subj is None or subj.i > tok.i else doc[np_range(subj)[0]].idx)
+                if qb is not None:
+                    frame = "quote"
+                    q_after = qb
+        if frame is None:
+            return None
+        if frame == "quote":
+            left = right = None
+            cs, ce = q_after.start, q_after.end
+        else:
+            if left > right:
+                return None
+            # extend over right-hand modifiers of the cue that follow the content ("by boycotting")
+            if frame in ("callfor", "xcomp", "dobj"):
+                for c in tok.rights:
+                    if c.i > right and c.dep_ in ("prep", "advcl") and not time_like(c) and not self.contains_cue_frame(c):
+                        right = c.right_edge.i
+            while right > left and (doc[right].is_punct and doc[right].text not in "”\"’'" or doc[right].is_space):
+                right -= 1
+            if frame in ("ccomp", "trailing"):
+                left, right = self.cut_trailing_frame(left, right, sent)
+            cs, ce = span_chars(doc, left, right)
+            # quotations the content runs into extend it (multi-sentence, multi-paragraph quotes)
+            cs, ce = self.extend_over_quotes(cs, ce, tok.idx, in_quote)
+        if frame == "ccomp" and clause is not None and clause.i < tok.i:
+            cs, ce = self.interrupted(cs, ce, tok, subj)
+        if subj is not None:
+            if subj.pos_ == "PRON" and subj.lower_ in ("it", "there") and lem not in cues.SPEECH_VERBS:
+                subj = None
+        if subj is not None and subj.lower_ in cues.NOT_SPEAKERS:
+            return None
+        ss = se = None
+        if subj is not None:
+            sl, sr = np_range(subj)
+            ss, se = span_chars(doc, sl, sr)
+            if ss < ce and cs < se:  # speaker inside its own content: a misparse
+                if frame == "quote":
+                    pass
+                else:
+                    return None
+        # source: a subject that names a document or intermediary
+        if subj is not None and subj.lemma_.lower() in cues.SOURCE_NOUNS and source is None:
+            source = cues.SOURCE_NOUNS[subj.lemma_.lower()]
+        cue_lemma = lem + (" " + particle.lower_ if particle is not None else "")
+        if frame == "callfor":
+            cue_lemma = "call for"
+        score = self.cue_weight(cue_lemma, frame)
+        return Attribution(cue_s, cue_e, cue_lemma, cs, ce, frame, speaker_head=subj,
+                           speaker_start=ss, speaker_end=se, cue_token=tok, source=source,
+                           channel_token=channel_tok, score=score)
+
+    def contains_cue_frame(self, tok) -> bool:
+        return any(t.lemma_ in cues.INVERTED_VERBS and t.pos_ == "VERB" for t in tok.subtree)
+
+    def trailing(self, tok, subj, dobj, sent):
+        """Content before ", reported Reuters." / ", said Smith." ending the sentence."""
+        doc = self.doc
+        lem = tok.lemma_.lower()
+        if lem not in cues.INVERTED_VERBS:
+            return None
+        # the frame: from a comma before the cue (or its subject) to the sentence end
+        start = tok.i
+        if subj is not None and subj.head is not tok:
+            subj = None  # inherited through coordination: not part of this frame
+        if subj is not None and subj.i < tok.i:
+            start = np_range(subj)[0]
+        k = start - 1
+        while k >= sent.start and doc[k].is_space:
+            k -= 1
+        if k < sent.start or doc[k].text not in (",", "—", "–", "--", "”", "\"", "’"):
+            return None
+        end = sent.end - 1
+        while end > tok.i and (doc[end].is_punct or doc[end].is_space):
+            end -= 1
+        # only the speaker, adverbs and short time/place phrases may follow the cue
+        allowed = set()
+        spk = subj
+        if spk is None or spk.i < tok.i:
+            if dobj is not None and dobj.pos_ == "PROPN" and (spk is None):
+                spk = dobj
+        if spk is not None and spk.i > tok.i:
+            allowed.update(range(np_range(spk)[0], np_range(spk)[1] + 1))
+        for c in tok.rights:
+            if c.dep_ in ("advmod", "npadvmod", "prep", "punct", "appos") or time_like(c):
+                if c.dep_ == "prep" and len(list(c.subtree)) > 8:
+                    continue
+                allowed.update(t.i for t in c.subtree)
+        for j in range(tok.i + 1, end + 1):
+            if j not in allowed and not doc[j].is_punct and not doc[j].is_space:
+                if spk is not None and spk.i > tok.i and j in range(spk.left_edge.i, spk.right_edge.i + 1):
+                    continue
+                return None
+        if doc[k].text in ("”", "\"", "’"):
+            k += 1  # a quotation ends right before the frame
+        left = sent.start
+        right = k - 1
+        while left <= right and (doc[left].is_space):
+            left += 1
+        head = tok.head if tok.head is not tok else None
+        subj_i = None
+        if head is not None:
+            s2 = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
+            subj_i = s2.i if s2 is not None else None
+        # leading "According to X," belongs to its own frame
+        if doc[left].lower_ == "according":
+            for j in range(left, right):
+                if doc[j].text == ",":
+                    left = j + 1
+                    break
+        left = strip_clause_intro(doc, left, right, subj_i)
+        if left > right:
+            return None
+        return left, right, spk
+
+    def extend_over_quotes(self, cs: int, ce: int, cue_idx: int, cue_quote) -> tuple[int, int]:
+        for q in self.quotes:
+            if q.end <= cs or q.start >= ce:
+                continue
+            if cue_quote is not None and q is cue_quote:
+                continue
+            if q.start <= cue_idx < q.end:
+                continue
+            if not q.double:
+                continue
+            cs, ce = min(cs, q.start), max(ce, q.end)
+        return cs, ce
+
+    def interrupted(self, cs: int, ce: int, tok, subj) -> tuple[int, int]:
+        """'"A," he said, "B"': the content runs from A to B, over the frame."""
+        doc = self.doc
+        q1 = self.quote_at(max(cs, ce - 1)) or self.quote_before(ce + 2)
+        if q1 is None:
+            return cs, ce
+        inner = self.text[q1.start:q1.end].rstrip("”\"' ")
+        if not inner.endswith(","):
+            return cs, ce
+        fe = tok.i
+        if subj is not None and subj.i > tok.i:
+            fe = max(fe, np_range(subj)[1])
+        pos = doc[fe].idx + len(doc[fe].text)
+        q2 = self.quote_after(pos, max_gap=3)
+        if q2 is None:
+            return cs, ce
+        return min(cs, q1.start), max(ce, q2.end)
+
+    def noun(self, tok, sent) -> Optional[Attribution]:
+        """'his claim that X', 'expressed his expectation that X', 'the statement that X'."""
+        doc = self.doc
+        clause = None
+        for c in tok.children:
+            if c.dep_ in ("acl", "ccomp", "relcl", "appos") and c.i > tok.i and \
+                    any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children):
+                clause = c
+                break
+        if clause is None:
+            return None
+        left, right = subtree_range(clause)
+        while right > left and (doc[right].is_punct or doc[right].is_space):
+            right -= 1
+        cue_s, cue_e = tok.idx, tok.idx + len(tok.text)
+        spk = next((c for c in tok.children if c.dep_ == "poss"), None)
+        head = tok.head
+        if tok.dep_ in ("dobj",) and head.lemma_.lower() in cues.LIGHT_VERBS:
+            if is_negated(head):
+                return None
+            cue_s = head.idx
+            s2 = subject_of(head)
+            if s2 is not None:
+                spk = s2
+        elif is_negated(head) and tok.dep_ == "dobj":
+            return None
+        if spk is not None and spk.lower_ in ("its",) and False:
+            spk = None
+        for c in tok.children:
+            if spk is None and c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
+                p = next((x for x in c.children if x.dep_ == "pobj"), None)
+                if p is not None and p.i < clause.i:
+                    spk = p
+        cs, ce = span_chars(doc, left, right)
+        cs, ce = self.extend_over_quotes(cs, ce, tok.idx, self.quote_at(tok.idx))
+        ss = se = None
+        if spk is not None:
+            sl, sr = np_range(spk)
+            ss, se = span_chars(doc, sl, sr)
+        return Attribution(cue_s, cue_e, tok.lemma_.lower(), cs, ce, "noun", speaker_head=spk,
+                           speaker_start=ss, speaker_end=se, cue_token=tok,
+                           score=self.cue_weight(tok.lemma_.lower(), "noun"))
+
+
+def doc_char_index(doc, char: int) -> int:
+    """Index of the token containing (or following) char."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return len(doc)
+    return span.start

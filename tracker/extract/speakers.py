@@ -1,0 +1,267 @@
+"""Speakers within one article: who a pronoun, title, surname or short form refers to.
+
+The article is read in order. Named people (with the titles written next to their names),
+organizations and places are registered as they appear; a later mention resolves to the
+registered canonical name ("he" -> the last person speaking, "Guterres" -> "Antonio Guterres",
+"the UN chief" -> the person titled "United Nations Secretary-General", "Beijing" -> "China",
+"the readout" -> the owner of "a UN readout").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import cues
+
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_DET = {"the", "a", "an", "this", "that", "these", "those"}
+
+
+def _clean_name(s: str) -> str:
+    s = " ".join(s.split())
+    s = _POSSESSIVE.sub("", s)
+    return s.strip(" ,.;:\"'“”‘’")
+
+
+def acronym(name: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", name) if w and w[0].isupper() and w.lower() not in ("of", "the", "and", "for")]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+@dataclass
+class Person:
+    name: str
+    titles: list = field(default_factory=list)  # lower-cased title strings ("united nations secretary-general")
+
+
+@dataclass
+class Resolved:
+    name: str
+    kind: Optional[str]
+
+
+class ArticleSpeakers:
+    """Registry of the named speakers of one article, filled in reading order."""
+
+    def __init__(self):
+        self.persons: list[Person] = []
+        self.by_surname: dict[str, Person] = {}
+        self.orgs: dict[str, str] = {}  # acronym or short form -> full name
+        self.last_person: Optional[str] = None
+        self.last_group: Optional[str] = None
+        self.documents: dict = {}  # document head lemma -> Resolved owner
+        self.title_owner: dict[str, str] = {}  # lower-cased head title noun phrase -> person
+
+    # -- registration
+    def observe_doc(self, doc, text_of) -> None:
+        """Register the people, organizations and titles named in a parsed chunk."""
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                self.add_person(ent)
+            elif ent.label_ in ("ORG", "GPE", "NORP"):
+                name = _clean_name(ent.text)
+                if name.lower().startswith("the "):
+                    name = name[4:]
+                ac = acronym(name)
+                if ac and ac not in self.orgs:
+                    self.orgs[ac] = name
+
+    def add_person(self, ent) -> Person:
+        name = _clean_name(ent.text)
+        toks = name.split()
+        if not toks:
+            return None
+        surname = toks[-1].lower()
+        p = self.by_surname.get(surname)
+        if p is None or (len(toks) > len(p.name.split()) and p.name.split()[-1].lower() == surname):
+            if p is None:
+                p = Person(name)
+                self.persons.append(p)
+            elif len(toks) > len(p.name.split()):
+                p.name = name
+            self.by_surname[surname] = p
+        # a title written before the name within the noun phrase ("UN human rights chief Michelle Bachelet")
+        root = ent.root
+        doc = ent.doc
+        left = root.left_edge.i
+        if left < ent.start:
+            words = [t.text for t in doc[left:ent.start] if t.lower_ not in _DET and not t.is_punct or t.text == "-"]
+            title = " ".join(words).replace(" - ", "-").strip()
+            if title and any(t.lower_ in cues.PERSON_NOUNS or t.lower_.split("-")[-1] in cues.PERSON_NOUNS
+                             or "-" in t.text for t in doc[left:ent.start]):
+                self.add_title(p, title)
+        # an apposition after the name ("Guterres, the UN secretary-general,")
+        for c in root.children:
+            if c.dep_ == "appos" and c.i > root.i and c.lemma_.lower() in cues.PERSON_NOUNS | cues.LEADER_TITLES:
+                words = [t.text for t in c.subtree if t.lower_ not in _DET and not t.is_punct or t.text == "-"]
+                self.add_title(p, " ".join(words).replace(" - ", "-"))
+        return p
+
+    def add_title(self, p: Person, title: str) -> None:
+        t = self.normalize_title(title)
+        if t and t not in p.titles:
+            p.titles.append(t)
+
+    def normalize_title(self, title: str) -> str:
+        """Lower-cased title with organization names replaced by their short forms."""
+        t = " ".join(title.replace(" - ", "-").split())
+        for short, full in list(cues.ALIASES.items()) + list(self.orgs.items()):
+            if full in t and len(short) < len(full) and short.isupper():
+                t = t.replace(full, short)
+        t = t.replace("U.N.", "UN").replace("U.S.", "US")
+        return t.lower()
+
+    # -- resolution
+    def resolve(self, head, span_text: str, in_quote_speaker: Optional[str] = None) -> Resolved:
+        """Canonical name and kind of the speaker mention `span_text` headed by token `head`."""
+        text = _clean_name(span_text)
+        low = text.lower()
+        bare = text[4:] if low.startswith("the ") else text
+        lemma = head.lemma_.lower() if head is not None else ""
+        doc = head.doc if head is not None else None
+        # pronouns
+        if head is not None and head.pos_ == "PRON" or low in cues.PRONOUNS_PERSON | cues.PRONOUNS_OTHER:
+            if low in ("he", "she", "him", "her", "his"):
+                return Resolved(self.last_person or text, "person")
+            if low in ("i", "me") and in_quote_speaker:
+                return Resolved(in_quote_speaker, "person")
+            if low in ("they", "them") and self.last_group:
+                return Resolved(self.last_group, "group")
+            return Resolved(text, "person" if low in cues.PRONOUNS_PERSON else None)
+        # media outlets
+        if low in cues.MEDIA or bare.lower() in cues.MEDIA:
+            return Resolved(text if low.startswith("the ") and text[4:].lower() in cues.MEDIA else bare, "media")
+        # documents and intermediaries: "a UN readout of the meetings" -> United Nations
+        if lemma in cues.SOURCE_NOUNS and head is not None:
+            owner = self.owner_of(head)
+            if owner is None and lemma in self.documents:
+                owner = self.documents[lemma]
+            if owner is not None:
+                self.documents[lemma] = owner
+                kind = "document" if cues.SOURCE_NOUNS[lemma] in cues.DOCUMENT_SOURCES else owner.kind
+                return Resolved(owner.name, kind if cues.SOURCE_NOUNS[lemma] in cues.DOCUMENT_SOURCES else "person")
+            kind = "document" if cues.SOURCE_NOUNS[lemma] in cues.DOCUMENT_SOURCES else "person"
+            return Resolved(text, kind)
+        # a named person in the mention
+        if doc is not None:
+            l, r = head.left_edge.i, head.right_edge.i
+            for ent in doc.ents:
+                if ent.label_ == "PERSON" and ent.start <= head.i < ent.end:
+                    p = self.by_surname.get(_clean_name(ent.text).split()[-1].lower()) if _clean_name(ent.text) else None
+                    if p is None:
+                        p = self.add_person(ent)
+                    if p is not None:
+                        self.last_person = p.name
+                        return Resolved(p.name, "person")
+        # a surname alone
+        if bare and bare.split()[-1].lower() in self.by_surname and (head is None or head.pos_ == "PROPN") and len(bare.split()) <= 3:
+            p = self.by_surname[bare.split()[-1].lower()]
+            self.last_person = p.name
+            return Resolved(p.name, "person")
+        # short forms and capitals
+        if bare in cues.ALIASES:
+            name = cues.ALIASES[bare]
+            return Resolved(name, "government" if name in cues.ALIASES.values() and bare not in ("UN", "U.N.", "EU", "E.U.", "WHO", "NATO", "IMF") else "organization")
+        if bare in self.orgs:
+            return Resolved(self.orgs[bare], "organization")
+        # titles: "the Secretary-General", "the UN chief"
+        if head is not None and (lemma in cues.PERSON_NOUNS or lemma in cues.LEADER_TITLES or
+                                 lemma.split("-")[-1] in cues.PERSON_NOUNS):
+            p = self.person_by_title(text)
+            if p is not None:
+                self.last_person = p.name
+                return Resolved(p.name, "person")
+            if head.tag_ in ("NNS", "NNPS"):
+                self.last_group = text
+                return Resolved(text, "group")
+            self.last_person = text
+            return Resolved(text, "person")
+        if head is not None:
+            for ent in doc.ents:
+                if ent.start <= head.i < ent.end:
+                    name = _clean_name(ent.text)
+                    name = name[4:] if name.lower().startswith("the ") else name
+                    if ent.label_ == "GPE":
+                        return Resolved(cues.ALIASES.get(name, name), "government")
+                    if ent.label_ == "ORG":
+                        if name.lower() in cues.MEDIA:
+                            return Resolved(name, "media")
+                        return Resolved(self.orgs.get(name, cues.ALIASES.get(name, name)), "organization")
+                    if ent.label_ == "NORP":
+                        self.last_group = name
+                        return Resolved(name, "group")
+            if lemma in cues.MEDIA_HEADS:
+                return Resolved(text, "media")
+            if any(w in low for w in cues.GOVERNMENT_WORDS):
+                return Resolved(text, "government")
+            if head.tag_ in ("NNS", "NNPS") or lemma in cues.GROUP_NOUNS:
+                self.last_group = text
+                return Resolved(text, "group")
+        return Resolved(text, None)
+
+    def owner_of(self, head) -> Optional[Resolved]:
+        """The organization or person a document or spokesperson belongs to."""
+        for c in head.children:
+            if c.dep_ in ("compound", "poss", "nmod", "amod") and c.i < head.i:
+                if c.pos_ == "PRON":
+                    if c.lower_ in ("his", "her"):
+                        if self.last_person:
+                            return Resolved(self.last_person, "person")
+                    continue
+                sub = " ".join(t.text for t in c.subtree if not t.is_punct)
+                r = self.resolve(c, sub)
+                if r.name:
+                    return r
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ in ("from", "by"):
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return self.resolve(p, " ".join(t.text for t in p.subtree))
+        return None
+
+    def person_by_title(self, text: str) -> Optional[Person]:
+        t = self.normalize_title(text)
+        for det in ("the ", "a ", "an "):
+            if t.startswith(det):
+                t = t[len(det):]
+        if not t:
+            return None
+        # an exact title match wins
+        for p in reversed(self.persons):
+            if t in p.titles:
+                return p
+        words = t.split()
+        head = words[-1]
+        mods = words[:-1]
+        # the head title alone ("the secretary-general") matches a title ending in it
+        if not mods:
+            for p in reversed(self.persons):
+                if any(pt.split()[-1] == head for pt in p.titles):
+                    return p
+            return None
+        # "the UN chief": the leader of exactly that organization
+        if head in cues.LEADER_TITLES:
+            for p in reversed(self.persons):
+                for pt in p.titles:
+                    pw = pt.split()
+                    if pw[-1] in cues.LEADER_TITLES and pw[:-1] == mods:
+                        return p
+            for p in reversed(self.persons):
+                for pt in p.titles:
+                    pw = pt.split()
+                    # "united nations secretary-general": the organization, then its leader title
+                    if pw[-1] in cues.LEADER_TITLES and " ".join(pw[:-1]) == " ".join(mods):
+                        return p
+                    if len(pw) >= 2 and pw[-1] in cues.LEADER_TITLES and pw[:len(mods)] == mods and \
+                            len(pw) == len(mods) + 1:
+                        return p
+        return None
+
+    def spoke(self, resolved: Resolved) -> None:
+        """Remember who spoke last, for pronouns in later sentences."""
+        if resolved.kind == "person":
+            self.last_person = resolved.name
+        elif resolved.kind in ("group",):
+            self.last_group = resolved.name

@@ -1,0 +1,127 @@
+"""Articles in, extracted articles out: parsing with spaCy and extraction, in one or more processes.
+
+Streaming throughout: articles are pulled from the input as the parser needs them and yielded in
+input order as soon as they are done, so memory does not grow with the corpus. A long text is
+parsed in paragraph-aligned chunks (tracker.extract.CHUNK_CHARS) whose offsets are shifted back.
+With workers > 1, each worker process loads the pipeline once, parses and extracts whole batches
+of articles, and sends back only their statements.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import multiprocessing
+import os
+from typing import Iterable, Iterator, Optional
+
+from .extract import CHUNK_CHARS, extract_parsed
+from .extract.clean import chunk_spans, parse_text
+from .models import Article, ExtractedArticle, Statement
+from .nlp import load_nlp
+
+
+def extract_articles(
+    articles: Iterable[Article], workers: Optional[int] = 1, batch_size: int = 16
+) -> Iterator[ExtractedArticle]:
+    """Parse and extract each article, yielding results in input order, streaming.
+
+    workers=None uses every CPU; workers > 1 runs that many processes.
+    """
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if workers > 1:
+        yield from _extract_parallel(articles, workers, batch_size)
+    else:
+        yield from _extract_serial(articles, batch_size)
+
+
+def extract_texts(texts: Iterable[str], batch_size: int = 16, nlp=None) -> Iterator[list[Statement]]:
+    """The statements of each text, in order: the serial engine without Article wrappers."""
+    nlp = nlp or load_nlp()
+    pending: collections.deque = collections.deque()  # (text, chunk count), in input order
+
+    def chunks():
+        for text in texts:
+            spans = chunk_spans(text, CHUNK_CHARS) if text and text.strip() else []
+            pending.append((text, len(spans)))
+            for s, e in spans:
+                yield parse_text(text[s:e]), s
+
+    docs = iter(nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size))
+    lookahead: list = []
+    while True:
+        if not pending and not lookahead:
+            try:
+                lookahead.append(next(docs))  # advances the generator: registers the next text
+            except StopIteration:
+                pass
+            if not pending:
+                return
+        text, n = pending.popleft()
+        if n == 0:
+            yield []
+            continue
+
+        def article_chunks(n=n):
+            for k in range(n):
+                doc, offset = lookahead.pop() if lookahead else next(docs)
+                yield offset, doc
+
+        yield extract_parsed(text, article_chunks())
+
+
+def _extract_serial(articles: Iterable[Article], batch_size: int) -> Iterator[ExtractedArticle]:
+    queue: collections.deque = collections.deque()
+
+    def texts():
+        for article in articles:
+            queue.append(article)
+            yield article.text
+
+    for statements in extract_texts(texts(), batch_size=batch_size):
+        yield ExtractedArticle(queue.popleft(), statements)
+
+
+# ------------------------------------------------------------------ worker processes
+
+def _worker_init() -> None:
+    load_nlp()
+
+
+def _worker_batch(texts: list[str]) -> list[list[Statement]]:
+    return list(extract_texts(texts, batch_size=16))
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    chars = 0
+    for article in articles:
+        batch.append(article)
+        chars += len(article.text)
+        if len(batch) >= size or chars >= CHUNK_CHARS * 4:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
+def _extract_parallel(articles: Iterable[Article], workers: int, batch_size: int) -> Iterator[ExtractedArticle]:
+    ctx = multiprocessing.get_context("spawn")
+    in_flight: collections.deque = collections.deque()
+    max_in_flight = workers * 2
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init) as pool:
+        batches = _batches(articles, max(1, batch_size))
+        exhausted = False
+        while True:
+            while not exhausted and len(in_flight) < max_in_flight:
+                batch = next(batches, None)
+                if batch is None:
+                    exhausted = True
+                    break
+                in_flight.append((batch, pool.submit(_worker_batch, [a.text for a in batch])))
+            if not in_flight:
+                return
+            batch, future = in_flight.popleft()
+            for article, statements in zip(batch, future.result()):
+                yield ExtractedArticle(article, statements)

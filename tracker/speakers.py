@@ -1,0 +1,89 @@
+"""Speaker names across articles: the key that decides when two mentions are one real-world speaker.
+
+Pure functions; the store calls them to merge speakers rows across articles.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable, Optional
+
+# Honorifics and titles that do not change who is meant ("President Xi Jinping" is "Xi Jinping").
+TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+    "president", "vice", "prime", "minister", "secretary", "general", "secretary-general",
+    "sen", "senator", "rep", "representative", "gov", "governor", "mayor", "judge", "justice",
+    "chancellor", "king", "queen", "prince", "princess", "pope", "rev", "gen", "col", "capt",
+    "lt", "sgt", "adm", "chief", "ambassador", "commissioner", "director", "chairman", "chair",
+    "speaker", "leader", "foreign", "defense", "defence", "attorney", "state", "former", "the",
+}
+
+# Spelling variants of the same organization (after normalization).
+ORG_ALIASES = {
+    "un": "united nations",
+    "u n": "united nations",
+    "the un": "united nations",
+    "the united nations": "united nations",
+    "us": "united states",
+    "u s": "united states",
+    "usa": "united states",
+    "the us": "united states",
+    "the united states": "united states",
+    "uk": "united kingdom",
+    "u k": "united kingdom",
+    "britain": "united kingdom",
+    "eu": "european union",
+    "the eu": "european union",
+    "who": "world health organization",
+    "nato": "nato",
+}
+
+
+def fold(name: str) -> str:
+    """Lowercase ASCII-ish form with punctuation as spaces: 'U.N.' -> 'u n', 'António' -> 'antonio'."""
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(c for c in name if not unicodedata.combining(c))
+    name = re.sub(r"[’'`]s\b", "", name.lower())
+    name = re.sub(r"[^\w-]+", " ", name)
+    return re.sub(r"\s+", " ", name).strip()
+
+
+def speaker_key(name: str, kind: Optional[str] = None) -> str:
+    """The identity key of a canonical speaker name: equal keys are one speakers row."""
+    folded = fold(name)
+    if folded in ORG_ALIASES:
+        return ORG_ALIASES[folded]
+    if kind in (None, "person"):
+        words = folded.split()
+        # Drop leading titles but keep at least one word ("President" alone stays).
+        while len(words) > 1 and words[0] in TITLES:
+            words.pop(0)
+        folded = " ".join(words)
+    return folded
+
+
+def surname(name: str) -> Optional[str]:
+    """The last word of a multi-word person name's key, else None."""
+    words = speaker_key(name, "person").split()
+    return words[-1] if len(words) > 1 else None
+
+
+def merge_aliases(*alias_lists: Iterable[str]) -> list[str]:
+    """Union of alias lists, first spelling of each wins, in first-seen order."""
+    seen: dict[str, str] = {}
+    for aliases in alias_lists:
+        for alias in aliases:
+            if alias and alias.strip():
+                seen.setdefault(alias.strip().lower(), alias.strip())
+    return list(seen.values())
+
+
+def role_from_mention(mention: Optional[str], name: str) -> Optional[str]:
+    """The title a mention gives its speaker: 'UN Secretary-General Antonio Guterres' -> 'UN Secretary-General'."""
+    if not mention or not name or not mention.endswith(name) or mention == name:
+        return None
+    role = mention[: -len(name)].strip(" ,")
+    if not role or role.lower() in ("the", "a", "an"):
+        return None
+    return role
