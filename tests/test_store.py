@@ -124,3 +124,24 @@ def test_replacing_an_article_drops_speakers_left_without_statements(db):
     save_article(db, ExtractedArticle(article2, [statement(t2, "the dam was safe", "Tom Poe")]))
     assert [r["name"] for r in db["speakers"].rows] == ["Tom Poe"]
     assert db["articles"].count == 1
+
+
+def test_seed_article_has_one_guterres_row(seed_db):
+    import sqlite_utils
+
+    db = sqlite_utils.Database(seed_db)
+    rows = [r for r in db["speakers"].rows if "guterres" in r["aliases"].lower()]
+    assert len(rows) == 1, rows
+    aliases = set(json.loads(rows[0]["aliases"]))
+    assert rows[0]["name"] == "Antonio Guterres"
+    assert {"Guterres", "United Nations Secretary-General Antonio Guterres"} <= aliases
+    assert rows[0]["kind"] == "person"
+
+
+def test_pronouns_and_cited_documents_are_not_aliases(db):
+    t = "Jane Roe arrived. She said the dam was safe. A Roe memo said costs rose."
+    s1 = statement(t, "the dam was safe", "Jane Roe", "She")
+    s2 = statement(t, "costs rose", "Jane Roe", "A Roe memo", source="memo")
+    save_article(db, ExtractedArticle(Article(t, source_path="/p.txt"), [s1, s2]))
+    (row,) = db["speakers"].rows
+    assert json.loads(row["aliases"]) == ["Jane Roe"]

@@ -180,3 +180,35 @@ def export(db_path, fmt, table, sql, output):
         export_rows(db.execute(query), fmt, output)
     except Exception as e:  # a user's SQL can fail in many ways; say which
         raise click.ClickException(f"Could not export: {e}")
+
+
+@cli.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--pred", type=click.Path(exists=True, dir_okay=False),
+              help="Score this prediction file (JSON lines as `tracker extract` writes) "
+                   "instead of running the extractor on the gold articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Parser processes to run (default: the number of CPUs).")
+def evaluate(gold, pred, as_json, workers):
+    """Score extraction against GOLD, a JSONL file of annotated articles.
+
+    GOLD lines are {"id", "text", "statements": [{speaker, speaker_start,
+    speaker_end, cue, content, content_start, content_end, kind}]}. Prints
+    precision, recall and F1 for exact, partial (Jaccard >= 0.5) and
+    end-to-end (claim and speaker) matches, speaker accuracy and recall by kind.
+
+    \b
+    Example:
+        tracker evaluate my-annotations.jsonl
+        tracker extract my-annotations.jsonl -o pred.jsonl
+        tracker evaluate my-annotations.jsonl --pred pred.jsonl --json
+    """
+    from .evaluate import evaluate as run_evaluation
+    from .evaluate import format_report
+
+    try:
+        result = run_evaluation(gold, pred, workers=workers)
+    except (ValueError, KeyError) as e:
+        raise click.ClickException(f"Could not score {gold}: {e}")
+    click.echo(json.dumps(result) if as_json else format_report(result))

@@ -107,7 +107,9 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 
 def _extract_parallel(articles: Iterable[Article], workers: int, batch_size: int) -> Iterator[ExtractedArticle]:
-    ctx = multiprocessing.get_context("spawn")
+    # fork where the platform has it: no re-import of the caller's __main__ (scripts, tests)
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     in_flight: collections.deque = collections.deque()
     max_in_flight = workers * 2
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init) as pool:

@@ -63,6 +63,28 @@ def speaker_key(name: str, kind: Optional[str] = None) -> str:
     return folded
 
 
+PRONOUNS = {
+    "he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me", "who",
+    "which", "that", "this", "these", "those", "one", "someone", "some", "others",
+}
+DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "these"}
+
+
+def is_alias(mention: Optional[str]) -> bool:
+    """Whether a mention names its speaker (a name or a titled role), not a pronoun or a common noun.
+
+    'Guterres', 'the UN chief', 'The Guardian' are aliases; 'he', 'his spokesperson' are not.
+    """
+    if not mention:
+        return False
+    words = mention.split()
+    if not words or mention.lower() in PRONOUNS:
+        return False
+    if words[0].lower() in DETERMINERS:
+        words = words[1:]
+    return any(w[:1].isupper() for w in words)
+
+
 def surname(name: str) -> Optional[str]:
     """The last word of a multi-word person name's key, else None."""
     words = speaker_key(name, "person").split()

@@ -53,11 +53,18 @@ class ArticleSpeakers:
         self.last_group: Optional[str] = None
         self.documents: dict = {}  # document head lemma -> Resolved owner
         self.title_owner: dict[str, str] = {}  # lower-cased head title noun phrase -> person
+        self.ents: list = []
+        self.ent_at: dict = {}  # token index -> entity span, for the chunk being read
 
     # -- registration
-    def observe_doc(self, doc, text_of) -> None:
+    def observe_doc(self, doc, text_of=None) -> None:
         """Register the people, organizations and titles named in a parsed chunk."""
-        for ent in doc.ents:
+        self.ents = list(doc.ents)  # doc.ents is rebuilt on every access: read it once
+        self.ent_at = {}
+        for ent in self.ents:
+            for i in range(ent.start, ent.end):
+                self.ent_at[i] = ent
+        for ent in self.ents:
             if ent.label_ == "PERSON":
                 self.add_person(ent)
             elif ent.label_ in ("ORG", "GPE", "NORP"):
@@ -146,9 +153,9 @@ class ArticleSpeakers:
             return Resolved(text, kind)
         # a named person in the mention
         if doc is not None:
-            l, r = head.left_edge.i, head.right_edge.i
-            for ent in doc.ents:
-                if ent.label_ == "PERSON" and ent.start <= head.i < ent.end:
+            ent = self.ent_at.get(head.i)
+            if ent is not None and ent.label_ == "PERSON":
+                if True:
                     p = self.by_surname.get(_clean_name(ent.text).split()[-1].lower()) if _clean_name(ent.text) else None
                     if p is None:
                         p = self.add_person(ent)
@@ -179,8 +186,9 @@ class ArticleSpeakers:
             self.last_person = text
             return Resolved(text, "person")
         if head is not None:
-            for ent in doc.ents:
-                if ent.start <= head.i < ent.end:
+            ent = self.ent_at.get(head.i)
+            if ent is not None:
+                if True:
                     name = _clean_name(ent.text)
                     name = name[4:] if name.lower().startswith("the ") else name
                     if ent.label_ == "GPE":
