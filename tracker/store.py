@@ -124,12 +124,14 @@ def save_article(db: sqlite_utils.Database, extracted: ExtractedArticle) -> int:
         db.execute("delete from statements where article_id = ?", [article.id])
         _upsert(db, "articles", article_row(article, len(statements)))
         rows, seen = [], set()
-        # A repeated (speaker, kind, mention) resolves to what it resolved to the first time.
+        # A statement with the same speaker fields as an earlier one of the article resolves
+        # the same way, and save_speaker would change nothing: ask once per article.
         resolved: dict[tuple, tuple[str, str]] = {}
         for statement in statements:
             speaker_id, name = None, None
             if statement.speaker:
-                key = (statement.speaker, statement.speaker_kind, statement.speaker_text)
+                key = (statement.speaker, statement.speaker_kind, statement.speaker_text,
+                       statement.source)
                 if key not in resolved:
                     resolved[key] = save_speaker(db, statement)
                 speaker_id, name = resolved[key]

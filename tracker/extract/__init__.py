@@ -61,16 +61,24 @@ def extract_doc(doc, text: Optional[str] = None) -> list[Statement]:
     return extract_parsed(doc.text if text is None else text, [(0, doc)])
 
 
-def extract_parsed(text: str, chunks: Iterable[tuple[int, object]]) -> list[Statement]:
-    """Statements of an article parsed as chunks: (offset of the chunk in text, its Doc)."""
+def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], weights: Optional[dict] = None,
+                   threshold: Optional[float] = None) -> list[Statement]:
+    """Statements of an article parsed as chunks: (offset of the chunk in text, its Doc).
+
+    `weights` (default: the shipped tracker/data/cue_weights.json) scores each cue; candidates
+    scoring below `threshold` (default: the one stored with the weights) are dropped.
+    """
     if not text or not text.strip():
+        for _ in chunks:  # consume them: a caller may be streaming
+            pass
         return []
     quotes = find_quotes(text)
     boiler = boilerplate_ranges(text)
     mask = quoted_mask(text, quotes)
     speakers = ArticleSpeakers()
-    weights = load_weights()
-    threshold = weights.get("threshold", 0.5) if weights else 0.0
+    weights = load_weights() if weights is None else weights
+    if threshold is None:
+        threshold = weights.get("threshold", 0.0)
     found: list[tuple[Attribution, int, object]] = []  # (attribution, chunk offset, sentence)
     statements: list[Statement] = []
     for base, doc in chunks:
@@ -91,6 +99,7 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]]) -> list[Stat
                     statements.append(st)
                     found.append((att, base, sent))
             _remember_subject(sent, speakers)
+    statements = _dedupe(statements)
     _nest(statements)
     statements.extend(_orphan_quotes(text, quotes, statements, boiler))
     statements.sort(key=lambda s: (s.claim_start, s.cue_start or 0))
@@ -190,6 +199,17 @@ def _remember_subject(sent, speakers: ArticleSpeakers) -> None:
                     r = speakers.resolve(c, text)
                     speakers.spoke(r)
             break
+
+
+def _dedupe(statements: list[Statement]) -> list[Statement]:
+    """One statement per claim span: the most confident cue wins."""
+    best: dict = {}
+    for s in statements:
+        key = (s.claim_start, s.claim_end)
+        if key not in best or s.confidence > best[key].confidence:
+            best[key] = s
+    keep = set(map(id, best.values()))
+    return [s for s in statements if id(s) in keep]
 
 
 def _nest(statements: list[Statement]) -> None:
