@@ -15,7 +15,8 @@ import multiprocessing
 import os
 from typing import Iterable, Iterator, Optional
 
-from .extract import CHUNK_CHARS, extract_parsed
+from . import extract as _extract
+from .extract import extract_parsed
 from .extract.clean import chunk_spans, parse_text
 from .models import Article, ExtractedArticle, Statement
 from .nlp import load_nlp
@@ -43,7 +44,7 @@ def extract_texts(texts: Iterable[str], batch_size: int = 16, nlp=None) -> Itera
 
     def chunks():
         for text in texts:
-            spans = chunk_spans(text, CHUNK_CHARS) if text and text.strip() else []
+            spans = chunk_spans(text, _extract.CHUNK_CHARS) if text and text.strip() else []
             pending.append((text, len(spans)))
             for s, e in spans:
                 yield parse_text(text[s:e]), s
@@ -99,7 +100,7 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
     for article in articles:
         batch.append(article)
         chars += len(article.text)
-        if len(batch) >= size or chars >= CHUNK_CHARS * 4:
+        if len(batch) >= size or chars >= _extract.CHUNK_CHARS * 4:
             yield batch
             batch, chars = [], 0
     if batch:

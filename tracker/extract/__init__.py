@@ -24,6 +24,10 @@ from .speakers import ArticleSpeakers, Resolved
 __all__ = ["extract_doc", "extract_parsed", "extract_text", "parse_chunks", "CHUNK_CHARS"]
 
 CHUNK_CHARS = 100_000
+# Frames where the cue word alone decides (open to lexical ambiguity): the learned weight filters
+# them. Frames with structural evidence ("according to", ", reported X", a quotation next to the
+# cue, "expressed his expectation that") are kept whatever their cue.
+FILTERED_FRAMES = frozenset({"ccomp", "xcomp", "dobj", "noun", "paren", "colon", "callfor", "prepobj"})
 MIN_ORPHAN_WORDS = 4
 SCARE_QUOTE_WORDS = 3
 
@@ -92,7 +96,7 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], weights: Opt
             if not text[s0:s1].strip() or _inside(boiler, s0, s1):
                 continue
             for att in finder.find(sent):
-                if att.score < threshold:
+                if att.score < threshold and att.frame in FILTERED_FRAMES:
                     continue
                 st = _statement(text, base, att, sent, speakers, mask, quotes, boiler)
                 if st is not None:
@@ -101,7 +105,9 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], weights: Opt
             _remember_subject(sent, speakers)
     statements = _dedupe(statements)
     _nest(statements)
-    statements.extend(_orphan_quotes(text, quotes, statements, boiler))
+    orphan_w = weights.get("frame", {}).get("orphan", {}).get("", 0.5) if weights else 0.5
+    if orphan_w >= threshold:
+        statements.extend(_orphan_quotes(text, quotes, statements, boiler, orphan_w))
     statements.sort(key=lambda s: (s.claim_start, s.cue_start or 0))
     for i, st in enumerate(statements):
         st.position = i
@@ -151,6 +157,9 @@ def _statement(text, base, att: Attribution, sent, speakers: ArticleSpeakers, ma
     # a claim that is only a scare-quoted term is not a statement
     for q in quotes:
         qs, qe = trim_chars(text, *q.inner)
+        inner = text[q.inner[0]:q.inner[1]].rstrip()
+        if inner[-1:] in ",.!?":
+            continue  # a quotation that ends like speech ("'We will win,' he said") is no scare quote
         if qs <= cs and ce <= qe + 1 and len(text[qs:qe].split()) <= SCARE_QUOTE_WORDS and \
                 (not q.double or len(text[cs:ce].split()) <= SCARE_QUOTE_WORDS) and \
                 (cs - qs) <= 1:
@@ -165,7 +174,12 @@ def _statement(text, base, att: Attribution, sent, speakers: ArticleSpeakers, ma
         # a speaker mention never holds a line break or a headline word
         if "\n" in spk or spk.strip().lower() in cues.NOT_SPEAKERS:
             return None
-        resolved = speakers.resolve(att.speaker_head, spk)
+        head = att.speaker_head
+        if head is not None and head.lower_ in ("who", "that", "which") and head.head.dep_ == "relcl":
+            noun = head.head.head  # the noun the relative clause hangs on
+            resolved = speakers.resolve(noun, " ".join(t.text for t in noun.doc[noun.left_edge.i:noun.i + 1]))
+        else:
+            resolved = speakers.resolve(head, spk)
         speakers.spoke(resolved)
     source = att.source
     head = att.speaker_head
@@ -179,13 +193,15 @@ def _statement(text, base, att: Attribution, sent, speakers: ArticleSpeakers, ma
     frame = (min(cue_s, ss if ss is not None else cue_s), max(cue_e, se if se is not None else cue_e))
     kind = _kind(text, mask, cs, ce, frame if cs < frame[0] < ce else (0, 0))
     sentence = text[base + sent.start_char: base + sent.end_char].strip()
-    return Statement(
+    st = Statement(
         claim=text[cs:ce], claim_start=cs, claim_end=ce,
         cue=text[cue_s:cue_e], cue_lemma=att.cue_lemma, cue_start=cue_s, cue_end=cue_e,
         speaker=resolved.name, speaker_text=spk, speaker_start=ss, speaker_end=se,
         speaker_kind=resolved.kind, kind=kind, source=source, channel=channel,
         confidence=round(float(att.score), 3), sentence=sentence,
     )
+    st._frame = att.frame  # which rule fired: read by benchmarks/train.py, not stored
+    return st
 
 
 def _remember_subject(sent, speakers: ArticleSpeakers) -> None:
@@ -231,7 +247,7 @@ def _nest(statements: list[Statement]) -> None:
                     inner.source = outer.source
 
 
-def _orphan_quotes(text, quotes, statements, boiler) -> list[Statement]:
+def _orphan_quotes(text, quotes, statements, boiler, confidence: float) -> list[Statement]:
     """Quotations no frame claimed: spoken by the nearest speaker before them, if any."""
     out = []
     claimed = sorted((s.claim_start, s.claim_end) for s in statements)
@@ -254,8 +270,9 @@ def _orphan_quotes(text, quotes, statements, boiler) -> list[Statement]:
             if s.speaker_start is not None and s.cue_start is not None and s.cue_start < q.start \
                     and q.start - s.cue_start < 1500:
                 prev = s
-        st = Statement(claim=text[qs:qe], claim_start=qs, claim_end=qe, kind="direct", confidence=0.5,
-                       sentence=text[q.start:q.end])
+        st = Statement(claim=text[qs:qe], claim_start=qs, claim_end=qe, kind="direct",
+                       confidence=round(confidence, 3), sentence=text[q.start:q.end])
+        st._frame = "orphan"
         if prev is not None:
             st.speaker, st.speaker_text = prev.speaker, prev.speaker_text
             st.speaker_start, st.speaker_end = prev.speaker_start, prev.speaker_end

@@ -18,6 +18,9 @@ PUNCT_EDGE = set(" \t\n\r\u00a0\"'“”‘’«»‹›„‟‚‛`,;:—–-(
 SUBJECT_DEPS = ("nsubj", "csubj")
 CONTENT_CLAUSE_DEPS = ("ccomp", "parataxis")
 TIME_ENTS = ("DATE", "TIME")
+GAP_CUES = frozenset("adding saying noting explaining telling asking arguing writing insisting warning "
+                     "pointing calling added noted explained asked told wrote continued".split())
+ABOUT_PREPS = ("about", "on", "at", "against", "over", "of", "for", "with", "to")
 
 
 @dataclass
@@ -78,8 +81,7 @@ def subject_of(verb, depth: int = 0):
     """The subject token of a verb, inherited through coordination and participial clauses."""
     for c in verb.children:
         if c.dep_ in SUBJECT_DEPS:
-            if c.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
-                return verb.head
+            # "Clinton, who said ...": the relative pronoun is the mention (resolved via its noun)
             if c.dep_ == "nsubj" and c.lower_ == "it" and any(x.dep_ == "ccomp" for x in verb.children) \
                     and verb.lemma_ in ("seem", "appear"):
                 return None
@@ -100,6 +102,8 @@ def subject_of(verb, depth: int = 0):
             return subject_of(verb.head, depth + 1)
         if verb.dep_ == "relcl":
             return verb.head
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+            return subject_of(verb.head.head, depth + 1)  # "by stating that ..."
     return None
 
 
@@ -293,8 +297,8 @@ class SentenceFinder:
     def verb(self, tok, sent) -> Optional[Attribution]:
         doc = self.doc
         lem = tok.lemma_.lower()
-        if is_negated(tok):
-            return None
+        if is_negated(tok) or lem in cues.NEGATING_HEADS:
+            return None  # "did not say", "declined to comment": no statement
         if tok.dep_ == "amod" or tok.dep_ == "compound":
             return None
         # "X is expected to ..." / "it is said that" passives: no speaker; keep going
@@ -359,11 +363,28 @@ class SentenceFinder:
             frame = "xcomp"
         elif q_after is not None and (lem in cues.SPEECH_VERBS or lem in cues.INVERTED_VERBS) and (dobj is None or dobj.i > doc_char_index(doc, q_after.start)):
             frame = "quote"
+        elif dobj is not None and dobj.lemma_.lower() in cues.REPORTING_NOUNS and tok.lemma_.lower() in cues.LIGHT_VERBS \
+                and any(c.dep_ in ("acl", "ccomp", "relcl", "appos") for c in dobj.children):
+            return None  # "expressed his expectation that ...": the noun frame takes it
+        elif dobj is not None and lem in cues.INVERTED_VERBS and self.trailing(tok, subj, dobj, sent) is not None:
+            left, right, spk = self.trailing(tok, subj, dobj, sent)
+            if spk is not None:
+                subj = spk
+            frame = "trailing"
         elif dobj is not None and (lem in cues.OBJECT_CONTENT_VERBS or lem in self.learned_verbs) and dobj.i > tok.i and not (dobj.pos_ == "PRON" and dobj.lower_ not in ("this", "that", "it")):
             left, right = subtree_range(dobj)
             if oprd is not None and oprd.i > dobj.i:
                 right = max(right, oprd.right_edge.i)
             frame = "dobj"
+        if frame is None and lem in self.learned_verbs and subj is not None:
+            # "joked about X", "spoke about how ...": the object of the verb's preposition
+            prep = next((c for c in children if c.dep_ == "prep" and c.i > tok.i and c.lower_ in ABOUT_PREPS
+                         and any(p.dep_ in ("pobj", "pcomp") for p in c.children)), None)
+            if prep is not None and not time_like(prep):
+                pobj = next(p for p in prep.children if p.dep_ in ("pobj", "pcomp"))
+                left, right = subtree_range(pobj)
+                cue_e = prep.idx + len(prep.text)
+                frame = "prepobj"
         if frame is None:
             # ", reported Reuters." / ", said Smith." / ", the readout said." after the content
             trailing = self.trailing(tok, subj, dobj, sent)
@@ -389,7 +410,7 @@ class SentenceFinder:
             if left > right:
                 return None
             # extend over right-hand modifiers of the cue that follow the content ("by boycotting")
-            if frame in ("callfor", "xcomp", "dobj"):
+            if frame == "callfor" or (frame == "dobj" and oprd is not None):
                 for c in tok.rights:
                     if c.i > right and c.dep_ in ("prep", "advcl") and not time_like(c) and not self.contains_cue_frame(c):
                         right = c.right_edge.i
@@ -400,6 +421,7 @@ class SentenceFinder:
             cs, ce = span_chars(doc, left, right)
             # quotations the content runs into extend it (multi-sentence, multi-paragraph quotes)
             cs, ce = self.extend_over_quotes(cs, ce, tok.idx, in_quote)
+        pre_cs, pre_ce = cs, ce  # the content before any merge over the frame
         if (frame == "ccomp" and clause is not None and clause.i < tok.i) or (frame == "quote" and q_after.end <= tok.idx):
             cs, ce = self.interrupted(cs, ce, tok, subj)
         if subj is not None:
@@ -411,7 +433,7 @@ class SentenceFinder:
         if subj is not None:
             sl, sr = np_range(subj)
             ss, se = span_chars(doc, sl, sr)
-            if ss < ce and cs < se:  # speaker inside its own content: a misparse
+            if ss < pre_ce and pre_cs < se and frame != "paren":  # speaker inside its own content: a misparse
                 if frame == "quote":
                     pass
                 else:
@@ -420,6 +442,8 @@ class SentenceFinder:
         if subj is not None and subj.lemma_.lower() in cues.SOURCE_NOUNS and source is None:
             source = cues.SOURCE_NOUNS[subj.lemma_.lower()]
         cue_lemma = lem + (" " + particle.lower_ if particle is not None else "")
+        if frame == "prepobj":
+            cue_lemma = lem + " " + doc_char_prep(doc, cue_e)
         if frame == "callfor":
             cue_lemma = "call for"
         score = self.cue_weight(cue_lemma, frame)
@@ -432,7 +456,7 @@ class SentenceFinder:
         doc = self.doc
         if subj is None or subj.head is not tok or subj.i > tok.i:
             return None
-        if any(c.dep_ in ("dobj", "xcomp", "ccomp", "prep") for c in tok.children):
+        if any(c.dep_ in ("dobj", "xcomp", "ccomp") for c in tok.children):
             return None
         a = np_range(subj)[0] - 1
         b = tok.i + 1
@@ -571,6 +595,8 @@ class SentenceFinder:
             gap = text[cue_end:q.start]
             if len(gap) > 120 or "\n" in gap or ":" in gap:
                 return cs, ce
+            if any(w.strip(",.;") in GAP_CUES for w in gap.lower().split()):
+                return cs, ce  # '"A," she said, adding that "B"': B has its own cue
             if q.double:
                 return cs, max(ce, q.end)
         return cs, ce
@@ -614,9 +640,18 @@ class SentenceFinder:
         if spk is not None:
             sl, sr = np_range(spk)
             ss, se = span_chars(doc, sl, sr)
-        return Attribution(cue_s, cue_e, tok.lemma_.lower(), cs, ce, "noun", speaker_head=spk,
+        frame = "lightnoun" if cue_s != tok.idx else "noun"
+        return Attribution(cue_s, cue_e, tok.lemma_.lower(), cs, ce, frame, speaker_head=spk,
                            speaker_start=ss, speaker_end=se, cue_token=tok,
-                           score=self.cue_weight(tok.lemma_.lower(), "noun"))
+                           score=self.cue_weight(tok.lemma_.lower(), frame))
+
+
+def doc_char_prep(doc, end_char: int) -> str:
+    """The lower-cased word ending at end_char (the preposition of a prepobj cue)."""
+    for t in doc:
+        if t.idx + len(t.text) == end_char:
+            return t.lower_
+    return ""
 
 
 def doc_char_index(doc, char: int) -> int:
