@@ -78,3 +78,29 @@ def test_failed_input_that_later_succeeds_leaves_the_failures_table(tmp_path):
     path.write_text("The spokesman said the plant would close.", encoding="utf-8")
     assert run("ingest", db, path, "--silent").exit_code == 0
     assert sqlite3.connect(db).execute("select count(*) from failures").fetchone()[0] == 0
+
+
+def test_an_extraction_bug_fails_one_article_not_the_run(tmp_path, monkeypatch):
+    """Fault injection: extraction raises on one article; the others are still stored."""
+    import tracker.pipeline
+
+    real = tracker.pipeline.extract_parsed
+
+    def flaky(text, chunks):
+        if "BOOM" in text:
+            raise RuntimeError("injected fault")
+        return real(text, chunks)
+
+    monkeypatch.setattr(tracker.pipeline, "extract_parsed", flaky)
+    for name, text in [("a", "The mayor said the bridge was safe."),
+                       ("b", "BOOM. The governor said the road was closed."),
+                       ("c", "The minister said the talks had failed.")]:
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "t.db"
+    result = run("ingest", db, tmp_path, "--silent", "--workers", "1")
+    assert result.exit_code == 1
+    assert "b.txt: extraction failed: RuntimeError: injected fault" in result.output
+    conn = sqlite3.connect(db)
+    paths = sorted(r[0].rsplit("/", 1)[1] for r in conn.execute("select source_path from articles"))
+    assert paths == ["a.txt", "c.txt"]
+    assert conn.execute("select count(*) from failures where input like '%b.txt'").fetchone()[0] == 1

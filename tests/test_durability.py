@@ -95,6 +95,18 @@ def assert_consistent(db: Path) -> None:
             indexed = conn.execute(f"select count(*) from {table}_fts_docsize").fetchone()[0]
             rows = conn.execute(f"select count(*) from {table}").fetchone()[0]
             assert indexed == rows, (table, indexed, rows)
+        # The per-speaker figures save_article keeps up to date agree with the statements.
+        assert conn.execute("""
+            select count(*) from speakers where
+              coalesce(statement_count, 0) != (select count(*) from statements s
+                                               where s.speaker_id = speakers.id)
+              or coalesce(article_count, 0) != (select count(distinct article_id) from statements s
+                                                where s.speaker_id = speakers.id)
+              or first_seen is not (select min(published) from statements s
+                                    where s.speaker_id = speakers.id)
+              or last_seen is not (select max(published) from statements s
+                                   where s.speaker_id = speakers.id)
+        """).fetchone()[0] == 0
     finally:
         conn.close()
 

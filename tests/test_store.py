@@ -145,3 +145,12 @@ def test_pronouns_and_cited_documents_are_not_aliases(db):
     save_article(db, ExtractedArticle(Article(t, source_path="/p.txt"), [s1, s2]))
     (row,) = db["speakers"].rows
     assert json.loads(row["aliases"]) == ["Jane Roe"]
+
+
+def test_surname_before_full_name_in_one_article(db):
+    t = "Smith said taxes would fall. Later, John Smith said rates would rise."
+    save_article(db, ExtractedArticle(Article(t, source_path="/s.txt"), [
+        statement(t, "taxes would fall", "Smith"),
+        statement(t, "rates would rise", "John Smith")]))
+    assert [r["name"] for r in db["speakers"].rows] == ["John Smith"]
+    assert {r["speaker"] for r in db["statements"].rows} == {"John Smith"}

@@ -90,13 +90,13 @@ def ingest(db_path, paths, silent, workers, **options):
 
     db = open_db(db_path)
     items = read(paths, options)
+    unsized = (x for x in ())  # the number of articles is not known up front: a pulsing bar
     with click.progressbar(
-        length=0, label="Ingesting", show_pos=True, show_percent=False, show_eta=False,
-        item_show_func=lambda a: (a.title or a.source_path or "")[:40] if a else None,
+        unsized, label="Ingesting", show_pos=True, show_percent=False, show_eta=False,
+        item_show_func=lambda a: (a.title or os.path.basename(a.source_path or ""))[:40] if a else None,
         file=open(os.devnull, "w") if silent else None,
     ) as bar:
         def advance(article, status):
-            bar.length += 1
             bar.update(1, article)
 
         report = ingest_articles(db, items, workers=workers, on_failure=echo_failure,

@@ -37,8 +37,13 @@ def extract_articles(
         yield from _extract_serial(articles, batch_size)
 
 
-def extract_texts(texts: Iterable[str], batch_size: int = 16, nlp=None) -> Iterator[list[Statement]]:
-    """The statements of each text, in order: the serial engine without Article wrappers."""
+def extract_texts(
+    texts: Iterable[str], batch_size: int = 16, nlp=None
+) -> Iterator[tuple[list[Statement], Optional[str]]]:
+    """(statements, error) for each text, in order: the serial engine without Article wrappers.
+
+    An exception while extracting one text becomes its error message; the others go on.
+    """
     nlp = nlp or load_nlp()
     pending: collections.deque = collections.deque()  # (text, chunk count), in input order
 
@@ -61,7 +66,7 @@ def extract_texts(texts: Iterable[str], batch_size: int = 16, nlp=None) -> Itera
                 return
         text, n = pending.popleft()
         if n == 0:
-            yield []
+            yield [], None
             continue
 
         def article_chunks(n=n):
@@ -69,7 +74,14 @@ def extract_texts(texts: Iterable[str], batch_size: int = 16, nlp=None) -> Itera
                 doc, offset = lookahead.pop() if lookahead else next(docs)
                 yield offset, doc
 
-        yield extract_parsed(text, article_chunks())
+        chunks = article_chunks()
+        try:
+            result = extract_parsed(text, chunks), None
+        except Exception as e:  # one article's bug must not stop the run: report it, go on
+            for _ in chunks:  # the parser must move past this article's remaining chunks
+                pass
+            result = [], f"extraction failed: {type(e).__name__}: {e}"
+        yield result
 
 
 def _extract_serial(articles: Iterable[Article], batch_size: int) -> Iterator[ExtractedArticle]:
@@ -80,8 +92,8 @@ def _extract_serial(articles: Iterable[Article], batch_size: int) -> Iterator[Ex
             queue.append(article)
             yield article.text
 
-    for statements in extract_texts(texts(), batch_size=batch_size):
-        yield ExtractedArticle(queue.popleft(), statements)
+    for statements, error in extract_texts(texts(), batch_size=batch_size):
+        yield ExtractedArticle(queue.popleft(), statements, error)
 
 
 # ------------------------------------------------------------------ worker processes
@@ -90,7 +102,7 @@ def _worker_init() -> None:
     load_nlp()
 
 
-def _worker_batch(texts: list[str]) -> list[list[Statement]]:
+def _worker_batch(texts: list[str]) -> list[tuple[list[Statement], Optional[str]]]:
     return list(extract_texts(texts, batch_size=16))
 
 
@@ -126,5 +138,5 @@ def _extract_parallel(articles: Iterable[Article], workers: int, batch_size: int
             if not in_flight:
                 return
             batch, future = in_flight.popleft()
-            for article, statements in zip(batch, future.result()):
-                yield ExtractedArticle(article, statements)
+            for article, (statements, error) in zip(batch, future.result()):
+                yield ExtractedArticle(article, statements, error)

@@ -29,9 +29,11 @@ TABLES = {
         "columns": {
             "id": str, "name": str, "kind": str, "role": str, "aliases": str,
             "key": str, "surname": str,
+            # Kept up to date by save_article, so ranking speakers reads 50k rows, not 1M.
+            "statement_count": int, "article_count": int, "first_seen": str, "last_seen": str,
         },
         "pk": "id",
-        "indexes": [["name"], ["kind"], ["surname"]],
+        "indexes": [["name"], ["kind"], ["surname"], ["statement_count"]],
     },
     "statements": {
         "columns": {
@@ -89,6 +91,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 table.create(
                     spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"),
                 )
+            missing = [c for c in spec["columns"] if c not in table.columns_dict]
+            for column in missing:
+                table.add_column(column, spec["columns"][column])
+            if name == "speakers" and "statement_count" in missing:
+                refresh_speaker_counts(db)
             for columns in spec.get("indexes", []):
                 table.create_index(columns, if_not_exists=True, find_unique_name=False)
     for name, spec in TABLES.items():
@@ -123,25 +130,30 @@ def save_article(db: sqlite_utils.Database, extracted: ExtractedArticle) -> int:
     """
     article, statements = extracted.article, extracted.statements
     with db.atomic():
-        old_speakers = {
-            r[0] for r in db.execute(
-                "select distinct speaker_id from statements where article_id = ?", [article.id]
-            ) if r[0]
-        }
+        old_counts = _speaker_counts(db, article.id)
         db.execute("delete from statements where article_id = ?", [article.id])
+        _add_speaker_counts(db, old_counts, -1)
         _upsert(db, "articles", article_row(article, len(statements)))
         rows, seen = [], set()
         # A statement with the same speaker fields as an earlier one of the article resolves
         # the same way, and save_speaker would change nothing: ask once per article.
         resolved: dict[tuple, tuple[str, str]] = {}
+
+        def key(statement):
+            return (statement.speaker, statement.speaker_kind, statement.speaker_text,
+                    statement.source)
+
         for statement in statements:
-            speaker_id, name = None, None
-            if statement.speaker:
-                key = (statement.speaker, statement.speaker_kind, statement.speaker_text,
-                       statement.source)
-                if key not in resolved:
-                    resolved[key] = save_speaker(db, statement)
-                speaker_id, name = resolved[key]
+            if statement.speaker and key(statement) not in resolved:
+                resolved[key(statement)] = save_speaker(db, statement)
+        # A full name later in the article may have absorbed an earlier surname-only row
+        # ("Smith said ... John Smith said"): resolve those mentions again.
+        for k, (speaker_id, _) in list(resolved.items()):
+            if _speaker(db, speaker_id) is None:
+                statement = next(s for s in statements if s.speaker and key(s) == k)
+                resolved[k] = save_speaker(db, statement)
+        for statement in statements:
+            speaker_id, name = resolved[key(statement)] if statement.speaker else (None, None)
             row = statement_row(article, statement, speaker_id, name)
             if row["id"] in seen:  # two attributions of one span (e.g. two speakers)
                 row["id"] = stable_hash(article.id, statement.claim_start, statement.claim_end,
@@ -155,10 +167,48 @@ def save_article(db: sqlite_utils.Database, extracted: ExtractedArticle) -> int:
                 f"values ({', '.join('?' for _ in columns)})",
                 [[row[c] for c in columns] for row in rows],
             )
-        drop_orphan_speakers(db, old_speakers)
+        new_counts = _speaker_counts(db, article.id)
+        _add_speaker_counts(db, new_counts, +1)
+        _refresh_speaker_dates(db, set(old_counts) | set(new_counts))
+        drop_orphan_speakers(db, old_counts)
         if article.source_path:
             db.execute("delete from failures where input = ?", [article.source_path])
     return len(rows)
+
+
+def _speaker_counts(db: sqlite_utils.Database, article_id: str) -> dict[str, int]:
+    """Statements per speaker id in one article."""
+    return dict(db.execute(
+        "select speaker_id, count(*) from statements where article_id = ? and speaker_id is not null"
+        " group by speaker_id", [article_id]).fetchall())
+
+
+def _add_speaker_counts(db: sqlite_utils.Database, counts: dict[str, int], sign: int) -> None:
+    """Add (sign +1) or take away (-1) one article's statements from its speakers' counts."""
+    db.conn.executemany(
+        "update speakers set statement_count = coalesce(statement_count, 0) + ?, "
+        "article_count = coalesce(article_count, 0) + ? where id = ?",
+        [(sign * n, sign, speaker_id) for speaker_id, n in counts.items()])
+
+
+def _refresh_speaker_dates(db: sqlite_utils.Database, speaker_ids: Iterable[str]) -> None:
+    # min/max over the (speaker_id, published ...) index: two index probes per speaker.
+    db.conn.executemany(
+        "update speakers set"
+        " first_seen = (select min(published) from statements where speaker_id = :id),"
+        " last_seen = (select max(published) from statements where speaker_id = :id)"
+        " where id = :id", [{"id": speaker_id} for speaker_id in speaker_ids])
+
+
+def refresh_speaker_counts(db: sqlite_utils.Database) -> None:
+    """Recompute every speaker's statement_count, article_count, first_seen and last_seen."""
+    db.execute(
+        "update speakers set"
+        " statement_count = (select count(*) from statements where speaker_id = speakers.id),"
+        " article_count = (select count(distinct article_id) from statements"
+        "   where speaker_id = speakers.id),"
+        " first_seen = (select min(published) from statements where speaker_id = speakers.id),"
+        " last_seen = (select max(published) from statements where speaker_id = speakers.id)")
 
 
 def _upsert(db: sqlite_utils.Database, table: str, row: dict) -> None:
@@ -254,6 +304,8 @@ def absorb_surname_row(db: sqlite_utils.Database, row: dict) -> None:
     if old is None or old["kind"] not in (None, "person"):
         return
     row["aliases"] = json.dumps(merge_aliases(json.loads(old["aliases"] or "[]")))
+    for column in ("statement_count", "article_count", "first_seen", "last_seen"):
+        row[column] = old[column]  # the statements move over just below
     _upsert(db, "speakers", row)
     db.execute("update statements set speaker_id = ?, speaker = ? where speaker_id = ?",
                [row["id"], row["name"], old_id])
