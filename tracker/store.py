@@ -47,8 +47,9 @@ TABLES = {
         "foreign_keys": [("article_id", "articles", "id"), ("speaker_id", "speakers", "id")],
         "fts": ["claim", "speaker", "speaker_text"],
         # Measured on 1M statements (benchmarks/big_db.py). Newest first is the order of the
-        # table page and the canned queries, hence the descending dates; the longer indexes
-        # cover whole canned queries (top_speakers, speaker_statements, sources_cited).
+        # table page and the canned queries, hence the descending dates that let a query stop
+        # after its LIMIT; (speaker_id, published ...) also gives a speaker's first and last
+        # date in two probes; (source, speaker, article_id) covers sources_cited.
         "indexes": [
             ["article_id", "position"],
             ["speaker_id", DescIndex("published"), "article_id", "position"],
@@ -74,7 +75,6 @@ def open_db(path) -> sqlite_utils.Database:
     # In WAL mode NORMAL loses no committed article on a crash of the process (only, at worst,
     # the last ones on a power cut) and saves an fsync per article.
     db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA cache_size = -65536")  # 64 MB: random-hash ids touch many index pages
     # Checkpoint (and fsync) every ~40 MB of WAL rather than every 4 MB: a third of the time of
     # a big ingest went to checkpoints.
     db.execute("PRAGMA wal_autocheckpoint = 10000")

@@ -19,6 +19,7 @@ from . import cues
 from .clean import boilerplate_ranges, chunk_spans, parse_text
 from .quotes import Quote, find_quotes, quoted_mask
 from .rules import Attribution, SentenceFinder, trim_chars
+from .model import features, load_model, orphan_features
 from .speakers import ArticleSpeakers, Resolved
 
 __all__ = ["extract_doc", "extract_parsed", "extract_text", "parse_chunks", "CHUNK_CHARS"]
@@ -28,6 +29,8 @@ CHUNK_CHARS = 100_000
 # them. Frames with structural evidence ("according to", ", reported X", a quotation next to the
 # cue, "expressed his expectation that") are kept whatever their cue.
 FILTERED_FRAMES = frozenset({"ccomp", "xcomp", "dobj", "noun", "paren", "colon", "callfor", "prepobj"})
+# Frames the learned model may not drop (it still picks their span): the structure is the evidence.
+STRUCTURAL_FRAMES = frozenset({"according", "trailing", "quote", "lightnoun"})
 MIN_ORPHAN_WORDS = 4
 SCARE_QUOTE_WORDS = 3
 
@@ -66,16 +69,25 @@ def extract_doc(doc, text: Optional[str] = None) -> list[Statement]:
 
 
 def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], weights: Optional[dict] = None,
-                   threshold: Optional[float] = None) -> list[Statement]:
+                   threshold: Optional[float] = None, model=None, collect: Optional[list] = None
+                   ) -> list[Statement]:
     """Statements of an article parsed as chunks: (offset of the chunk in text, its Doc).
 
-    `weights` (default: the shipped tracker/data/cue_weights.json) scores each cue; candidates
-    scoring below `threshold` (default: the one stored with the weights) are dropped.
+    By default the shipped learned model (tracker/data/attribution_model.npz, see
+    tracker.extract.model) scores every candidate attribution; per cue the best candidate is kept
+    when its probability reaches `threshold` (default: the one stored with the model).
+    `model=False` (or explicit `weights`) uses the frames alone, filtered by cue weights.
+    `collect`, a list, receives (features, content start, content end, cue group, cue start, cue
+    end) for every candidate (what benchmarks/train.py learns from).
     """
     if not text or not text.strip():
         for _ in chunks:  # consume them: a caller may be streaming
             pass
         return []
+    if model is None and weights is None:
+        model = load_model()
+    if model:
+        return _extract_model(text, chunks, model, threshold, collect)
     quotes = find_quotes(text)
     boiler = boilerplate_ranges(text)
     mask = quoted_mask(text, quotes)
@@ -112,6 +124,100 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], weights: Opt
     for i, st in enumerate(statements):
         st.position = i
     return statements
+
+
+def _extract_model(text: str, chunks, model, threshold, collect) -> list[Statement]:
+    quotes = find_quotes(text)
+    boiler = boilerplate_ranges(text)
+    mask = quoted_mask(text, quotes)
+    speakers = ArticleSpeakers()
+    if threshold is None:
+        threshold = model.threshold
+    lexicon = model.lexicon()
+    # frames with structural evidence ("according to", ", reported X", a quotation at the cue)
+    # stand whatever their score; the score still picks their best span
+    keep_structural = model.meta.get("keep_structural", True)
+    statements: list[Statement] = []
+    group = 0
+    for base, doc in chunks:
+        n = len(doc.text)
+        local = [Quote(q.start - base, q.end - base, q.double, q.balanced)
+                 for q in quotes if q.end > base and q.start < base + n]
+        finder = SentenceFinder(doc, doc.text, local, lexicon)
+        speakers.observe_doc(doc, None)
+        for sent in doc.sents:
+            s0, s1 = base + sent.start_char, base + sent.end_char
+            if not text[s0:s1].strip() or _inside(boiler, s0, s1):
+                continue
+            for alternatives in finder.candidates(sent):
+                best = None
+                for att in alternatives:
+                    feats = features(att, finder, sent)
+                    att.score = model.prob(feats)
+                    if collect is not None:
+                        collect.append((feats, base + att.content_start, base + att.content_end, group,
+                                        base + att.cue_start, base + att.cue_end))
+                    if best is None or att.score > best.score:
+                        best = att
+                group += 1
+                if best is None:
+                    continue
+                if best.score < threshold and not (keep_structural and alternatives[0].frame in STRUCTURAL_FRAMES):
+                    continue
+                st = _statement(text, base, best, sent, speakers, mask, quotes, boiler)
+                if st is not None:
+                    st._variant = best.extra.get("variant")
+                    statements.append(st)
+            _remember_subject(sent, speakers)
+    statements = _dedupe(statements)
+    if model.meta.get("resolve_overlaps", True):
+        statements = _resolve_overlaps(text, statements)
+    _nest(statements)
+    if model.meta.get("orphan", 0.5) >= threshold:
+        def scorer(feats, qs, qe):
+            nonlocal group
+            p = model.prob(feats)
+            if collect is not None:
+                collect.append((feats, qs, qe, group, None, None))
+            group += 1
+            return p if p >= threshold else None
+
+        statements.extend(_orphan_quotes(text, quotes, statements, boiler, 0.0, scorer))
+    statements.sort(key=lambda s: (s.claim_start, s.cue_start or 0))
+    for i, st in enumerate(statements):
+        st.position = i
+    return statements
+
+
+def _resolve_overlaps(text: str, statements: list[Statement]) -> list[Statement]:
+    """Two claims over mostly the same words are one attribution: the more confident one stays.
+
+    A claim that opens with the other's speaker and cue reports it ("the readout said Guterres
+    told leaders that ..."): nested, not a rival, so both stay.
+    """
+    kept: list[tuple[int, int, Statement]] = []
+    out = []
+    for st in sorted(statements, key=lambda s: -s.confidence):
+        s, e = trim_chars(text, st.claim_start, st.claim_end)
+        clash = False
+        for a, b, other in kept:
+            inter = min(b, e) - max(a, s)
+            if inter > 0 and inter / ((b - a) + (e - s) - inter) >= 0.5 \
+                    and not _reports(other, st) and not _reports(st, other):
+                clash = True
+                break
+        if not clash:
+            kept.append((s, e, st))
+            out.append(st)
+    return out
+
+
+def _reports(outer: Statement, inner: Statement) -> bool:
+    """The outer claim opens with the inner attribution's frame ("Guterres told", "According to")."""
+    if inner.cue_start is None or not outer.claim_start <= inner.cue_start < outer.claim_end:
+        return False
+    opening = min(inner.cue_start, inner.speaker_start if inner.speaker_start is not None else inner.cue_start)
+    return outer.claim_start - 2 <= opening <= outer.claim_start + 2
 
 
 def _inside(ranges, s: int, e: int) -> bool:
@@ -247,8 +353,11 @@ def _nest(statements: list[Statement]) -> None:
                     inner.source = outer.source
 
 
-def _orphan_quotes(text, quotes, statements, boiler, confidence: float) -> list[Statement]:
-    """Quotations no frame claimed: spoken by the nearest speaker before them, if any."""
+def _orphan_quotes(text, quotes, statements, boiler, confidence: float, scorer=None) -> list[Statement]:
+    """Quotations no frame claimed: spoken by the nearest speaker before them, if any.
+
+    `scorer(features, start, end)` (the learned model) gives each its confidence, or None to drop it.
+    """
     out = []
     claimed = sorted((s.claim_start, s.claim_end) for s in statements)
     for q in quotes:
@@ -270,6 +379,11 @@ def _orphan_quotes(text, quotes, statements, boiler, confidence: float) -> list[
             if s.speaker_start is not None and s.cue_start is not None and s.cue_start < q.start \
                     and q.start - s.cue_start < 1500:
                 prev = s
+        if scorer is not None:
+            p = scorer(orphan_features(text, q, qs, qe, prev), qs, qe)
+            if p is None:
+                continue
+            confidence = p
         st = Statement(claim=text[qs:qe], claim_start=qs, claim_end=qe, kind="direct",
                        confidence=round(confidence, 3), sentence=text[q.start:q.end])
         st._frame = "orphan"

@@ -1,7 +1,7 @@
 """Lexicons: the words that mark attributions, and the words that tell speakers apart.
 
-Hand-written lists; tracker/data/cue_weights.json (learned from annotated news by
-benchmarks/train.py) refines how likely each cue lemma is to mark an attribution.
+Hand-written lists; the learned scorer (tracker/extract/model.py, trained by benchmarks/train.py)
+adds the cue lemmas annotators used and decides how likely each candidate is an attribution.
 """
 
 from __future__ import annotations

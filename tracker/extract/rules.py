@@ -9,7 +9,7 @@ and quotations attached to the nearest frame.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from . import cues
@@ -188,6 +188,7 @@ class SentenceFinder:
         self.text = text  # the chunk text (same offsets as doc)
         self.quotes = quotes  # Quote objects with chunk-relative offsets
         self.weights = weights or {}
+        self.wide = bool((weights or {}).get("wide"))  # candidate mode: extra frames for the model
 
     # -- quotations near a frame
     def quote_at(self, pos: int):
@@ -242,10 +243,108 @@ class SentenceFinder:
                     att = self.verb(tok, sent)
             elif tok.pos_ == "NOUN" and (lem in cues.REPORTING_NOUNS or lem in self.learned_nouns):
                 att = self.noun(tok, sent)
+                if att is None and self.wide:
+                    att = self.noun_prep(tok, sent)
             if att is not None:
                 out.append(att)
                 used_cues.add(tok.i)
         return out
+
+    def candidates(self, sent) -> list[list[Attribution]]:
+        """Each cue's alternative attributions (the frame's own span first), for the learned model."""
+        return [self.variants(att, sent) for att in self.find(sent)]
+
+    def variants(self, att: Attribution, sent) -> list[Attribution]:
+        """The frame's content span and plausible other boundaries for it.
+
+        Annotators often take the whole rest of the sentence after the cue, the object with its
+        complements ("described X as Y"), or run a quotation on over the frame into the next
+        quotation of the paragraph ('"A," said X, a ... . "B. C."').
+        """
+        att.extra["variant"] = "base"
+        out = [att]
+        doc, text = self.doc, self.text
+        seen = {trim_chars(text, att.content_start, att.content_end)}
+
+        def add(cs, ce, name):
+            cs, ce = trim_chars(text, cs, ce)
+            if ce - cs < 2 or (cs, ce) in seen:
+                return
+            seen.add((cs, ce))
+            out.append(replace(att, content_start=cs, content_end=ce, extra={"variant": name}))
+
+        cs, ce = att.content_start, att.content_end
+        last = doc[sent.end - 1]
+        sent_end = last.idx + len(last.text)
+        tok = att.cue_token
+        if cs >= att.cue_end and ce < sent_end:
+            add(cs, sent_end, "right")
+            if tok is not None and tok.right_edge.i < sent.end:
+                re_ = tok.right_edge
+                if re_.idx + len(re_.text) > ce:
+                    add(cs, re_.idx + len(re_.text), "subtree")
+        # the whole sentence, frame included ('At one point, she said, she was considering ...')
+        first = doc[sent.start]
+        add(first.idx, sent_end, "sent")
+        if text[cs:cs + 5].lower() == "that ":
+            add(cs + 5, ce, "nothat")
+        # the content up to its first clause break (", with ...", " - ", ";"), after 3 words
+        body = text[cs:ce]
+        cuts = []
+        for mark in (", ", " - ", " — ", " – ", "; "):
+            k = body.find(mark)
+            while k >= 0 and len(body[:k].split()) < 3:
+                k = body.find(mark, k + 1)
+            if k >= 0:
+                cuts.append(k)
+        if cuts:
+            add(cs, cs + min(cuts), "cut")
+        # a content opening a quotation: just that quotation
+        q = self.quote_at(cs) or self.quote_at(cs - 1)
+        if q is not None and q.double and q.end < ce:
+            add(cs, q.end, "firstq")
+        # the quotation continues after the frame, in the same paragraph
+        start = max(ce, att.cue_end)
+        para_end = text.find("\n", start)
+        if para_end < 0:
+            para_end = len(text)
+        nxt = [q for q in self.quotes if q.double and q.start >= start and q.start < para_end]
+        if nxt and nxt[0].start - start < 600:
+            add(cs, nxt[0].end, "nextq")
+            if len(nxt) > 1:
+                add(cs, nxt[-1].end, "paraq")
+        if att.frame == "quote" and ce <= att.cue_start:
+            # '"A," he said. "B."' over a sentence break: the next paragraph-initial quotations
+            j = para_end
+            for q in self.quotes:
+                if q.double and q.start >= para_end and q.start - j < 4 and q.start > start:
+                    add(cs, q.end, "nextpara")
+                    break
+        return out
+
+    def noun_prep(self, tok, sent) -> Optional[Attribution]:
+        """'his support for X', 'criticism of X', 'disagreements with X': the noun's object."""
+        doc = self.doc
+        for c in tok.children:
+            if c.dep_ == "prep" and c.i > tok.i and c.lower_ in ("of", "for", "with", "about", "on", "against",
+                                                                   "over", "to", "toward", "towards"):
+                p = next((x for x in c.children if x.dep_ in ("pobj", "pcomp")), None)
+                if p is None:
+                    continue
+                left, right = subtree_range(p)
+                while right > left and (doc[right].is_punct or doc[right].is_space):
+                    right -= 1
+                if left > right:
+                    return None
+                cs, ce = span_chars(doc, left, right)
+                spk = next((x for x in tok.children if x.dep_ == "poss"), None)
+                ss = se = None
+                if spk is not None:
+                    sl, sr = np_range(spk)
+                    ss, se = span_chars(doc, sl, sr)
+                return Attribution(tok.idx, tok.idx + len(tok.text), tok.lemma_.lower(), cs, ce, "nounprep",
+                                   speaker_head=spk, speaker_start=ss, speaker_end=se, cue_token=tok)
+        return None
 
     # -- frames
     def according(self, tok, sent) -> Optional[Attribution]:

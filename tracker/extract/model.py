@@ -1,0 +1,195 @@
+"""The learned candidate scorer: hashed sparse features of a candidate attribution, a linear model.
+
+Every cue the frames find comes with alternative content spans (tracker.extract.rules
+SentenceFinder.candidates); each alternative is described by a few dozen string features (cue
+lemma, frame, span variant, parse context, speaker type, quotation marks, length ...), hashed
+into 2**BITS buckets; a logistic-regression weight vector trained by benchmarks/train.py scores
+it. Per cue the best alternative is kept when its probability reaches the stored threshold.
+The artifact (tracker/data/attribution_model.npz) holds weights and lemma lists only.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import zlib
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+from . import cues
+from .rules import trim_chars
+
+BITS = 18
+MASK = (1 << BITS) - 1
+MODEL_FILE = "data/attribution_model.npz"
+
+_LEXICONS = (("sp", cues.SPEECH_VERBS), ("me", cues.MENTAL_VERBS), ("ob", cues.OBJECT_CONTENT_VERBS),
+             ("xc", cues.XCOMP_CONTENT_VERBS), ("inv", cues.INVERTED_VERBS), ("rn", cues.REPORTING_NOUNS))
+_CHILD_DEPS = frozenset("aux auxpass neg advmod prt dative dobj ccomp xcomp prep mark nsubjpass agent "
+                        "attr oprd advcl parataxis conj".split())
+
+
+class Model:
+    """Weights over hashed features, with the threshold and lexicon they were trained with."""
+
+    def __init__(self, weights, meta: dict):
+        self.w = [float(x) for x in weights] if not isinstance(weights, list) else weights
+        self.meta = meta
+        self.threshold = float(meta.get("threshold", 0.5))
+
+    def lexicon(self) -> dict:
+        """The finder settings: learned cue lemmas, candidate mode."""
+        return {"verbs": self.meta.get("verbs", ()), "nouns": self.meta.get("nouns", ()), "wide": True}
+
+    def prob(self, feats: list[str]) -> float:
+        w = self.w
+        z = 0.0
+        for i in hash_features(feats):
+            z += w[i]
+        if z < -30:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def hash_features(feats) -> list[int]:
+    return [zlib.crc32(f.encode("utf-8")) & MASK for f in feats]
+
+
+@functools.lru_cache(maxsize=None)
+def load_model() -> Optional[Model]:
+    """The shipped model (or the one $TRACKER_ATTRIBUTION_MODEL names), None when absent: the
+    rules alone then."""
+    try:
+        import numpy as np
+
+        override = os.environ.get("TRACKER_ATTRIBUTION_MODEL")  # another artifact (benchmarks)
+        path = Path(override) if override else resources.files("tracker").joinpath(MODEL_FILE)
+        with path.open("rb") as f:
+            data = np.load(f, allow_pickle=False)
+            idx = data["idx"].astype(np.int64)
+            val = data["val"].astype(np.float32)
+            meta = json.loads(str(data["meta"]))
+    except (FileNotFoundError, OSError, KeyError, ValueError):
+        return None
+    w = [0.0] * (1 << BITS)
+    for i, v in zip(idx.tolist(), val.tolist()):
+        w[i] = v
+    return Model(w, meta)
+
+
+def _bucket(n: int) -> int:
+    return min(int(math.log2(n + 1)), 9)
+
+
+def features(att, finder, sent) -> list[str]:
+    """String features of one candidate attribution (offsets relative to the finder's chunk)."""
+    text = finder.text
+    tok = att.cue_token
+    fr = att.frame
+    var = att.extra.get("variant", "base")
+    lem = att.cue_lemma or ""
+    f = ["b", "fr=" + fr, "var=" + var, "fv=" + fr + "|" + var, "lem=" + lem, "lf=" + lem + "|" + fr,
+         "lv=" + lem + "|" + var]
+    head_lem = lem.split(" ")[0]
+    for name, lex in _LEXICONS:
+        if head_lem in lex:
+            f.append("lex=" + name + "|" + fr)
+    if tok is not None:
+        f += ["tag=" + tok.tag_, "tagf=" + tok.tag_ + "|" + fr, "dep=" + tok.dep_ + "|" + fr,
+              "ld=" + lem + "|" + tok.dep_]
+        for c in tok.children:
+            if c.dep_ in _CHILD_DEPS:
+                f.append("ch=" + c.dep_ + "|" + fr)
+                if c.dep_ in ("aux", "auxpass", "advmod", "prep", "mark"):
+                    f.append("chw=" + c.dep_ + "|" + c.lower_)
+                if c.dep_ == "prep":
+                    f.append("lp=" + lem + "|" + c.lower_)
+        head = tok.head
+        if head is not tok:
+            f.append("hd=" + head.lemma_.lower())
+            f.append("hdp=" + tok.dep_ + "|" + head.pos_)
+        else:
+            f.append("hd=ROOT")
+        first = sent.start
+        while first < tok.i and tok.doc[first].is_punct:
+            first += 1
+        if tok.i == first:
+            f.append("sentinit")
+        q = finder.quote_at(tok.idx)
+        if q is not None:
+            # an unbalanced quotation runs to its paragraph's end: the cue may well follow it
+            f.append(("cueinq|" if q.balanced else "cueinopenq|") + fr)
+    sh = att.speaker_head
+    if sh is None:
+        st = "none"
+    elif sh.pos_ == "PRON":
+        st = "pron_" + sh.lower_
+    elif sh.ent_type_:
+        st = "ent_" + sh.ent_type_
+    elif sh.pos_ == "PROPN":
+        st = "propn"
+    else:
+        st = "noun"
+    f += ["spk=" + st, "spkf=" + st + "|" + fr, "spkv=" + st + "|" + head_lem]
+    if sh is not None:
+        f.append("spkl=" + sh.lemma_.lower())
+        if tok is not None:
+            f.append("spkpos=" + ("after" if sh.i > tok.i else "before") + "|" + fr)
+    cs, ce = trim_chars(text, att.content_start, att.content_end)
+    span = text[cs:ce]
+    nw = len(span.split())
+    nb = _bucket(nw)
+    f += ["len=%d" % nb, "lenf=%d|%s" % (nb, fr), "lenv=%d|%s" % (nb, var)]
+    # quoted share of the content
+    quoted = 0
+    for q in finder.quotes:
+        if q.double and q.end > cs and q.start < ce:
+            quoted += min(q.end, ce) - max(q.start, cs)
+    share = quoted / max(1, ce - cs)
+    qb = "0" if share == 0 else ("lo" if share < 0.5 else ("hi" if share < 0.95 else "all"))
+    f += ["q=" + qb, "qf=" + qb + "|" + fr, "qv=" + qb + "|" + var]
+    if cs >= att.cue_end:
+        rel, gap = "after", cs - att.cue_end
+    elif ce <= att.cue_start:
+        rel, gap = "before", att.cue_start - ce
+    else:
+        rel, gap = "over", 0
+    gb = _bucket(gap)
+    f += ["rel=" + rel + "|" + fr, "gap=%d|%s" % (gb, rel)]
+    words = span.split(None, 1)
+    fw = words[0].lower().strip("\"'“”‘’,") if words else ""
+    f += ["fw=" + fw, "fwf=" + fw + "|" + fr]
+    lc = span[-1:] if span else ""
+    f.append("lc=" + (lc if lc in "?!" else ("a" if lc.isalnum() else "p")))
+    s0, s1 = sent.start_char, sent.end_char
+    if ce > s1 + 1 or cs < s0:
+        f.append("xsent|" + var)
+    if "\n" in span:
+        f.append("nl|" + var)
+    if ce >= s1 - 2:
+        f.append("tosentend|" + fr)
+    return f
+
+
+def orphan_features(text: str, q, qs: int, qe: int, prev) -> list[str]:
+    """Features of a quotation no frame claimed (prev: the last statement with a speaker before it)."""
+    body = text[qs:qe]
+    nb = _bucket(len(body.split()))
+    f = ["b", "fr=orphan", "olen=%d" % nb, "obal=%s" % q.balanced]
+    before = text[max(0, q.start - 40):q.start]
+    f.append("obefore=" + (before.rstrip(" \u00a0")[-1:] or "^"))
+    f.append("opara=" + str(before.endswith("\n") or q.start == 0))
+    after = text[q.end:q.end + 40].split()
+    f.append("oafter=" + (after[0].lower().strip(",.") if after else "$"))
+    inner = text[q.inner[0]:q.inner[1]].rstrip()
+    f.append("oend=" + (inner[-1:] if inner[-1:] in ",.?!" else "a"))
+    f.append("osents=%d" % min(3, body.count(". ")))
+    if prev is None:
+        f.append("oprev=none")
+    else:
+        gap = _bucket((q.start - prev.cue_start) // 40)
+        f += ["oprevgap=%d" % gap, "oprevkind=" + (prev.kind or ""), "oprevsk=" + str(prev.speaker_kind)]
+    return f
