@@ -104,3 +104,33 @@ def test_an_extraction_bug_fails_one_article_not_the_run(tmp_path, monkeypatch):
     paths = sorted(r[0].rsplit("/", 1)[1] for r in conn.execute("select source_path from articles"))
     assert paths == ["a.txt", "c.txt"]
     assert conn.execute("select count(*) from failures where input like '%b.txt'").fetchone()[0] == 1
+
+
+from .test_readers import server  # noqa: E402,F401  (the local HTTP server fixture)
+
+
+def test_mixed_run_records_every_failure_and_ingests_the_rest(tmp_path, server):  # noqa: F811
+    """A malformed JSONL line, a CSV without a text column and a 404 URL, beside good inputs."""
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(
+        '{"id": "ok-1", "text": "The mayor said the bridge would reopen."}\n'
+        '{"id": "broken", "text": \n'
+        '{"id": "ok-2", "text": "The council said the budget was balanced."}\n',
+        encoding="utf-8")
+    table = tmp_path / "sheet.csv"
+    table.write_text("name,summary\nx,y\n", encoding="utf-8")
+    db = tmp_path / "t.db"
+    result = run("ingest", db, batch, table, f"{server}/missing", f"{server}/article.html",
+                 "--silent", "--workers", "1", "--timeout", "5")
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 3, result.output
+    assert any(f"{batch}:2: invalid JSON" in e for e in errors)
+    assert any(str(table) in e and "no text column" in e for e in errors)
+    assert any(f"{server}/missing: HTTP 404" in e for e in errors)
+    conn = sqlite3.connect(db)
+    assert sorted(r[0] for r in conn.execute("select input from failures")) == sorted(
+        [f"{batch}:2", str(table), f"{server}/missing"])
+    ids = {r[0] for r in conn.execute("select id from articles")}
+    assert {"ok-1", "ok-2"} <= ids and len(ids) == 3
+    assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"

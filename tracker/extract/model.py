@@ -10,6 +10,7 @@ The artifact (tracker/data/attribution_model.npz) holds weights and lemma lists 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import math
@@ -171,6 +172,62 @@ def features(att, finder, sent) -> list[str]:
         f.append("nl|" + var)
     if ce >= s1 - 2:
         f.append("tosentend|" + fr)
+    f += _boundary_features(finder, cs, ce, fr, var, lem, sh)
+    return f
+
+
+def _token_index(finder, char: int) -> int:
+    """Index of the first token starting at or after char (the finder caches token starts)."""
+    starts = getattr(finder, "_tok_starts", None)
+    if starts is None:
+        starts = finder._tok_starts = [t.idx for t in finder.doc]
+    return bisect.bisect_left(starts, char)
+
+
+def _tok_desc(t) -> str:
+    if t.is_punct:
+        return "p" + t.text[:1]
+    if t.pos_ in ("CCONJ", "SCONJ", "ADP", "PART", "DET", "PRON", "AUX"):
+        return t.lower_
+    return t.pos_
+
+
+def _boundary_features(finder, cs: int, ce: int, fr: str, var: str, lem: str, sh) -> list[str]:
+    """What the content starts with and what comes right after it: where annotators cut spans."""
+    doc = finder.doc
+    n = len(doc)
+    if n == 0 or ce <= cs:
+        return []
+    i = min(_token_index(finder, cs), n - 1)
+    j = _token_index(finder, ce)  # the first token after the span
+    f = []
+    first = doc[i]
+    f += ["cfirst=" + _tok_desc(first) + "|" + fr, "cfdep=" + first.dep_]
+    while j < n and doc[j].is_space:
+        j += 1
+    if j < n:
+        nx = doc[j]
+        d = _tok_desc(nx)
+        nx2 = doc[j + 1] if j + 1 < n else None
+        d2 = _tok_desc(nx2) if nx2 is not None else "$"
+        f += ["cnext=" + d, "cnextv=" + d + "|" + var, "cnext2=" + d + "|" + d2, "cnextdep=" + nx.dep_ + "|" + var]
+        if nx.text == "\n" or "\n" in nx.text:
+            f.append("cnext=nl")
+    else:
+        f.append("cnext=$")
+    last = doc[min(max(j - 1, i), n - 1)]
+    f += ["clast=" + _tok_desc(last) + "|" + var]
+    # does the span hold a finite verb (a clause) or only a noun phrase?
+    toks = doc[i:max(i + 1, j)]
+    has_verb = any(t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in toks)
+    f += ["cverb=%d|%s" % (has_verb, fr), "cverbl=%d|%s" % (has_verb, lem)]
+    nc = sum(1 for t in toks if t.text == ",")
+    f.append("ccommas=%d|%s" % (min(nc, 3), var))
+    if any(t.pos_ in ("VERB",) and t.lemma_ in cues.SPEECH_VERBS and t.idx > cs for t in toks[1:]):
+        f.append("cinnercue|" + var)
+    if sh is not None and sh.lower_ in ("who", "that", "which") and sh.head.dep_ == "relcl":
+        ant = sh.head.head
+        f.append("spkant=" + (ant.ent_type_ or ant.pos_))
     return f
 
 
