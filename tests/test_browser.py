@@ -43,7 +43,7 @@ def test_speaker_page_lists_statements(page, datasette_url):
     page.goto(f"{datasette_url}/tracker/speakers?name=Antonio+Guterres")
     page.locator("td.col-id a").first.click()
     page.wait_for_load_state()
-    rows = page.locator("table.speaker-statements tbody tr")
+    rows = page.locator("table.speakers-statements tbody tr")
     assert rows.count() >= 2
     assert "Antonio Guterres" in page.content()
 

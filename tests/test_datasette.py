@@ -96,9 +96,32 @@ async def test_speaker_page_lists_statements(ds):
     response = await ds.client.get(f"/tracker/speakers/{guterres['id']}")
     assert response.status_code == 200
     html = response.text
-    assert "speaker-statements" in html
+    assert "speakers-statements" in html
     statements = await get_json(
         ds, f"/tracker/statements.json?_shape=objects&speaker_id={guterres['id']}")
     assert len(statements["rows"]) >= 2
     for row in statements["rows"]:
         assert str(markupsafe.escape(row["claim"])) in html
+
+
+async def test_article_page_lists_its_statements_in_order(ds, seed_db):
+    import sqlite3
+
+    conn = sqlite3.connect(seed_db)
+    (article_id,) = conn.execute("select id from articles").fetchone()
+    claims = [r[0] for r in conn.execute(
+        "select claim from statements where article_id = ? order by position", [article_id])]
+    response = await ds.client.get(f"/tracker/articles/{article_id}")
+    assert response.status_code == 200
+    html = response.text
+    assert "articles-statements" in html
+    positions = [html.index(str(markupsafe.escape(c))) for c in claims]
+    assert positions == sorted(positions)
+
+
+async def test_other_row_pages_are_plain(ds, seed_db):
+    import sqlite3
+
+    (statement_id,) = sqlite3.connect(seed_db).execute("select id from statements").fetchone()
+    response = await ds.client.get(f"/tracker/statements/{statement_id}")
+    assert response.status_code == 200 and "row-statements" not in response.text

@@ -1,33 +1,44 @@
-"""What Datasette shows beyond its defaults: a speaker's page lists the speaker's statements."""
+"""What Datasette shows beyond its defaults: speaker and article pages list their statements."""
 
 from __future__ import annotations
 
 from datasette import hookimpl
 from datasette.utils import urlsafe_components
 
-SPEAKER_STATEMENTS_SQL = """
-select statements.id, statements.cue, statements.claim, statements.kind, statements.source,
-  statements.channel, statements.speaker_text, statements.published, statements.article_id,
+STATEMENTS_SQL = """
+select statements.id, statements.speaker, statements.speaker_id, statements.cue,
+  statements.claim, statements.kind, statements.source, statements.channel,
+  statements.speaker_text, statements.published, statements.article_id,
   articles.title as article_title, articles.source_path as article_source
 from statements join articles on articles.id = statements.article_id
-where statements.speaker_id = :speaker_id
-order by statements.published desc, statements.article_id, statements.position
+where statements.{column} = :id
+order by {order}
 limit 200
 """
+
+# Row pages that list statements: table -> (the statements column pointing at it, the order).
+LISTS = {
+    "speakers": ("speaker_id", "statements.published desc, statements.article_id, statements.position"),
+    "articles": ("article_id", "statements.position"),
+}
 
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    if view_name != "row" or table != "speakers" or request is None:
+    if view_name != "row" or table not in LISTS or request is None:
         return {}
+    column, order = LISTS[table]
 
-    async def speaker_statements():
-        (speaker_id,) = urlsafe_components(request.url_vars["pks"])
+    async def row_statements():
+        (row_id,) = urlsafe_components(request.url_vars["pks"])
         db = datasette.get_database(database)
-        result = await db.execute(SPEAKER_STATEMENTS_SQL, {"speaker_id": speaker_id})
-        return {"speaker_statements": [dict(r) for r in result.rows]}
+        if "statements" not in await db.table_names():
+            return {}
+        sql = STATEMENTS_SQL.format(column=column, order=order)
+        result = await db.execute(sql, {"id": row_id})
+        return {"row_statements": [dict(r) for r in result.rows], "row_statements_of": table}
 
-    return speaker_statements
+    return row_statements
 
 
 # Datasette lists every column description above the rows; fold them away so the rows show first.
