@@ -44,7 +44,7 @@ MIN_SHARE = 0.03  # ... and the share of its occurrences that were annotated as 
 DEV_SHARE = 0.15
 MARGIN = 0.1  # alternatives within this Jaccard of their cue's best one count as right too
 EPOCHS = 200
-L2 = 1e-6
+L2 = 1e-4
 LR = 0.05
 
 

@@ -143,3 +143,11 @@ def test_boilerplate_lines_are_skipped():
             "The bank said that rates would stay low.")
     out = run(text)
     assert [s.claim for s in out] == ["that rates would stay low"]
+
+
+def test_quotation_after_a_lead_in_sentence_takes_its_speaker():
+    # a paragraph "X, the ..., told the crowd:" and then the quotation in a paragraph of its own
+    text = ('The hearing ran late on Tuesday.\n\nMary Smith, the county treasurer, told the crowd:\n\n'
+            '"We will keep fighting for every family in this county, and we will not back down now."\n')
+    s = find(run(text), "keep fighting")
+    assert (s.kind, s.speaker, s.speaker_text) == ("direct", "Mary Smith", "Mary Smith")

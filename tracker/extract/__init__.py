@@ -18,8 +18,8 @@ from ..models import Statement
 from . import cues
 from .clean import boilerplate_ranges, chunk_spans, parse_text
 from .quotes import Quote, find_quotes, quoted_mask
-from .rules import Attribution, SentenceFinder, trim_chars
-from .model import features, load_model, orphan_features
+from .rules import Attribution, SentenceFinder, is_negated, np_range, span_chars, subject_of, trim_chars
+from .model import features, group_features, load_model, orphan_features
 from .speakers import ArticleSpeakers, Resolved
 
 __all__ = ["extract_doc", "extract_parsed", "extract_text", "parse_chunks", "CHUNK_CHARS"]
@@ -138,6 +138,7 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
     # stand whatever their score; the score still picks their best span
     keep_structural = model.meta.get("keep_structural", True)
     statements: list[Statement] = []
+    leadins: list[tuple] = []  # sentences that introduce what follows ("He told the crowd:")
     group = 0
     for base, doc in chunks:
         n = len(doc.text)
@@ -151,8 +152,9 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
                 continue
             for alternatives in finder.candidates(sent):
                 best = None
-                for att in alternatives:
-                    feats = features(att, finder, sent)
+                flist = [features(att, finder, sent) for att in alternatives]
+                group_features(flist, [trim_chars(finder.text, a.content_start, a.content_end) for a in alternatives])
+                for att, feats in zip(alternatives, flist):
                     att.score = model.prob(feats)
                     if collect is not None:
                         collect.append((feats, base + att.content_start, base + att.content_end, group,
@@ -168,6 +170,9 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
                 if st is not None:
                     st._variant = best.extra.get("variant")
                     statements.append(st)
+            lead = _lead_in(text, base, sent, speakers, lexicon)
+            if lead is not None:
+                leadins.append(lead)
             _remember_subject(sent, speakers)
     statements = _dedupe(statements)
     if model.meta.get("resolve_overlaps", True):
@@ -182,7 +187,7 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
             group += 1
             return p if p >= threshold else None
 
-        statements.extend(_orphan_quotes(text, quotes, statements, boiler, 0.0, scorer))
+        statements.extend(_orphan_quotes(text, quotes, statements, boiler, 0.0, scorer, leadins))
     statements.sort(key=lambda s: (s.claim_start, s.cue_start or 0))
     for i, st in enumerate(statements):
         st.position = i
@@ -310,6 +315,32 @@ def _statement(text, base, att: Attribution, sent, speakers: ArticleSpeakers, ma
     return st
 
 
+def _lead_in(text: str, base: int, sent, speakers: ArticleSpeakers, lexicon: dict):
+    """A sentence whose subject speaks and which leads into what follows ("Smith told the
+    crowd:", "She added"): (its end, resolved speaker, mention start, mention end, mention),
+    or None. A quotation right after it that no frame claimed is most likely that speaker's."""
+    root = sent.root
+    last = text[base + sent.start_char: base + sent.end_char].rstrip()
+    lem = root.lemma_.lower()
+    if not (last.endswith(":") or lem in cues.SPEECH_VERBS or lem in lexicon.get("verbs", ())):
+        return None
+    if is_negated(root):
+        return None
+    subj = subject_of(root)
+    if subj is None or subj.lower_ in ("it", "there", "this", "that", "which") or subj.lower_ in cues.NOT_SPEAKERS:
+        return None
+    if not (subj.pos_ in ("PROPN", "PRON") or subj.ent_type_ or subj.lemma_.lower() in cues.PERSON_NOUNS
+            or subj.lemma_.lower() in cues.GROUP_NOUNS):
+        return None
+    sl, sr = np_range(subj)
+    ss, se = span_chars(sent.doc, sl, sr)
+    ss, se = base + ss, base + se
+    mention = text[ss:se]
+    if "\n" in mention:
+        return None
+    return base + sent.end_char, speakers.resolve(subj, mention), ss, se, mention
+
+
 def _remember_subject(sent, speakers: ArticleSpeakers) -> None:
     """The subject of a sentence's main verb is who a later 'he' most likely means."""
     root = sent.root
@@ -353,7 +384,8 @@ def _nest(statements: list[Statement]) -> None:
                     inner.source = outer.source
 
 
-def _orphan_quotes(text, quotes, statements, boiler, confidence: float, scorer=None) -> list[Statement]:
+def _orphan_quotes(text, quotes, statements, boiler, confidence: float, scorer=None,
+                   leadins=()) -> list[Statement]:
     """Quotations no frame claimed: spoken by the nearest speaker before them, if any.
 
     `scorer(features, start, end)` (the learned model) gives each its confidence, or None to drop it.
@@ -379,15 +411,27 @@ def _orphan_quotes(text, quotes, statements, boiler, confidence: float, scorer=N
             if s.speaker_start is not None and s.cue_start is not None and s.cue_start < q.start \
                     and q.start - s.cue_start < 1500:
                 prev = s
+        lead = None
+        for li in leadins:
+            if li[0] <= q.start and not text[li[0]:q.start].strip(" \t\n\r\u00a0:"):
+                lead = li
+            elif li[0] > q.start:
+                break
         if scorer is not None:
-            p = scorer(orphan_features(text, q, qs, qe, prev), qs, qe)
+            p = scorer(orphan_features(text, q, qs, qe, prev, lead is not None), qs, qe)
             if p is None:
                 continue
             confidence = p
         st = Statement(claim=text[qs:qe], claim_start=qs, claim_end=qe, kind="direct",
                        confidence=round(confidence, 3), sentence=text[q.start:q.end])
         st._frame = "orphan"
-        if prev is not None:
+        if lead is not None:
+            _, res, ss, se, mention = lead
+            st.speaker, st.speaker_text, st.speaker_start, st.speaker_end = res.name, mention, ss, se
+            st.speaker_kind = res.kind
+            if res.kind == "media":
+                st.channel = res.name
+        elif prev is not None:
             st.speaker, st.speaker_text = prev.speaker, prev.speaker_text
             st.speaker_start, st.speaker_end = prev.speaker_start, prev.speaker_end
             st.speaker_kind, st.source, st.channel = prev.speaker_kind, prev.source, prev.channel

@@ -176,6 +176,21 @@ def features(att, finder, sent) -> list[str]:
     return f
 
 
+def group_features(feats_list: list, spans: list) -> None:
+    """Add to each alternative of one cue where it stands among the others (shortest, longest)."""
+    n = len(spans)
+    if n < 2:
+        for f in feats_list:
+            f.append("alone")
+        return
+    lens = [e - s for s, e in spans]
+    order = sorted(range(n), key=lambda k: lens[k])
+    for r, k in enumerate(order):
+        var = next((x[4:] for x in feats_list[k] if x.startswith("var=")), "")
+        tag = "short" if r == 0 else ("long" if r == n - 1 else "mid")
+        feats_list[k] += ["rank=" + tag, "rankv=" + tag + "|" + var]
+
+
 def _token_index(finder, char: int) -> int:
     """Index of the first token starting at or after char (the finder caches token starts)."""
     starts = getattr(finder, "_tok_starts", None)
@@ -231,11 +246,11 @@ def _boundary_features(finder, cs: int, ce: int, fr: str, var: str, lem: str, sh
     return f
 
 
-def orphan_features(text: str, q, qs: int, qe: int, prev) -> list[str]:
+def orphan_features(text: str, q, qs: int, qe: int, prev, lead: bool = False) -> list[str]:
     """Features of a quotation no frame claimed (prev: the last statement with a speaker before it)."""
     body = text[qs:qe]
     nb = _bucket(len(body.split()))
-    f = ["b", "fr=orphan", "olen=%d" % nb, "obal=%s" % q.balanced]
+    f = ["b", "fr=orphan", "olen=%d" % nb, "obal=%s" % q.balanced, "olead=%d" % lead]
     before = text[max(0, q.start - 40):q.start]
     f.append("obefore=" + (before.rstrip(" \u00a0")[-1:] or "^"))
     f.append("opara=" + str(before.endswith("\n") or q.start == 0))

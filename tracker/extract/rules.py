@@ -542,7 +542,7 @@ class SentenceFinder:
             source = cues.SOURCE_NOUNS[subj.lemma_.lower()]
         cue_lemma = lem + (" " + particle.lower_ if particle is not None else "")
         if frame == "prepobj":
-            cue_lemma = lem + " " + doc_char_prep(doc, cue_e)
+            cue_lemma = lem + " " + prep.lower_  # the preposition that ends the cue
         if frame == "callfor":
             cue_lemma = "call for"
         score = self.cue_weight(cue_lemma, frame)
