@@ -1,6 +1,7 @@
 """Extraction speed against the bare spaCy pipeline, on the same articles, in one run.
 
-    .venv/bin/python benchmarks/speed.py [--articles 120] [--workers 2] [--memory 100,400,1600]
+    .venv/bin/python benchmarks/speed.py [--articles 120] [--workers 2] [--repeat 3]
+                                         [--memory 100,400,1600]
 
 Prints words/second for bare `nlp.pipe` (the pipeline as shipped), `extract_articles` in one
 process, and with --workers processes, with the ratios the issue asks for (single >= 0.8 of bare,
@@ -49,12 +50,18 @@ def stream(n: int):
         yield Article(text=t, id=str(i))
 
 
-def timed(label, fn, words):
-    t0 = time.perf_counter()
-    fn()
-    dt = time.perf_counter() - t0
-    print(f"{label:34s} {dt:7.1f}s  {words / dt:8.0f} words/s")
-    return words / dt
+def best_of(runs: dict, repeat: int, words: int) -> dict:
+    """Words/s of each run, best of `repeat` rounds; the rounds interleave the runs so a
+    burst of load on this shared machine hits them alike."""
+    best = {label: 0.0 for label in runs}
+    for _ in range(repeat):
+        for label, fn in runs.items():
+            t0 = time.perf_counter()
+            fn()
+            best[label] = max(best[label], words / (time.perf_counter() - t0))
+    for label, wps in best.items():
+        print(f"{label:34s} {words / wps:7.1f}s  {wps:8.0f} words/s")
+    return best
 
 
 def memory_run(n: int, workers: int) -> None:
@@ -72,6 +79,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=120)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3, help="rounds; each run's best counts")
     ap.add_argument("--memory", default="", help="comma-separated article counts, e.g. 100,400,1600")
     ap.add_argument("--memory-child", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -85,11 +93,13 @@ def main(argv=None) -> int:
     load_nlp()
     list(bare.pipe(ts[:5]))  # warm up both pipelines
     list(extract_articles([Article(text=t) for t in ts[:5]]))
-    b = timed("bare spaCy nlp.pipe", lambda: [None for _ in bare.pipe(ts, batch_size=16)], words)
-    s = timed("extract_articles, 1 process", lambda: [None for _ in extract_articles(
-        (Article(text=t) for t in ts), workers=1)], words)
-    w = timed(f"extract_articles, {args.workers} workers", lambda: [None for _ in extract_articles(
-        (Article(text=t) for t in ts), workers=args.workers)], words)
+    b, s, w = best_of({
+        "bare spaCy nlp.pipe": lambda: [None for _ in bare.pipe(ts, batch_size=16)],
+        "extract_articles, 1 process": lambda: [None for _ in extract_articles(
+            (Article(text=t) for t in ts), workers=1)],
+        f"extract_articles, {args.workers} workers": lambda: [None for _ in extract_articles(
+            (Article(text=t) for t in ts), workers=args.workers)],
+    }, args.repeat, words).values()
     print(f"single / bare = {s / b:.2f} (target >= 0.8);  {args.workers} workers / single = "
           f"{w / s:.2f} (target >= 1.6)")
     for n in [int(x) for x in args.memory.split(",") if x.strip()]:

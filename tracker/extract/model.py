@@ -199,6 +199,21 @@ def _token_index(finder, char: int) -> int:
     return bisect.bisect_left(starts, char)
 
 
+def _token_counts(finder) -> tuple[list[int], list[int], list[int]]:
+    """Prefix counts over the doc's tokens of finite verbs, commas and speech verbs, so a
+    span's counts cost two lookups instead of a scan (cached on the finder, like token starts)."""
+    counts = getattr(finder, "_tok_counts", None)
+    if counts is None:
+        verbs, commas, speech = [0], [0], [0]
+        for t in finder.doc:
+            pos = t.pos_
+            verbs.append(verbs[-1] + (pos in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ", "VBP", "MD")))
+            commas.append(commas[-1] + (t.text == ","))
+            speech.append(speech[-1] + (pos == "VERB" and t.lemma_ in cues.SPEECH_VERBS))
+        counts = finder._tok_counts = (verbs, commas, speech)
+    return counts
+
+
 def _tok_desc(t) -> str:
     if t.is_punct:
         return "p" + t.text[:1]
@@ -233,12 +248,13 @@ def _boundary_features(finder, cs: int, ce: int, fr: str, var: str, lem: str, sh
     last = doc[min(max(j - 1, i), n - 1)]
     f += ["clast=" + _tok_desc(last) + "|" + var]
     # does the span hold a finite verb (a clause) or only a noun phrase?
-    toks = doc[i:max(i + 1, j)]
-    has_verb = any(t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in toks)
+    verbs, commas, speech = _token_counts(finder)
+    end = max(i + 1, j)
+    has_verb = verbs[end] - verbs[i] > 0
     f += ["cverb=%d|%s" % (has_verb, fr), "cverbl=%d|%s" % (has_verb, lem)]
-    nc = sum(1 for t in toks if t.text == ",")
+    nc = commas[end] - commas[i]
     f.append("ccommas=%d|%s" % (min(nc, 3), var))
-    if any(t.pos_ in ("VERB",) and t.lemma_ in cues.SPEECH_VERBS and t.idx > cs for t in toks[1:]):
+    if speech[end] - speech[min(i + 1, end)] > 0:
         f.append("cinnercue|" + var)
     if sh is not None and sh.lower_ in ("who", "that", "which") and sh.head.dep_ == "relcl":
         ant = sh.head.head

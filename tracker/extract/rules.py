@@ -184,6 +184,10 @@ class SentenceFinder:
     def __init__(self, doc, text: str, quotes, weights=None):
         self.learned_verbs = frozenset((weights or {}).get("verbs", ()))
         self.learned_nouns = frozenset((weights or {}).get("nouns", ()))
+        # Every verb lemma a frame can start from, and every noun: one set lookup per token.
+        self.verb_lemmas = (cues.SPEECH_VERBS | cues.MENTAL_VERBS | cues.OBJECT_CONTENT_VERBS
+                            | cues.XCOMP_CONTENT_VERBS | cues.INVERTED_VERBS | self.learned_verbs)
+        self.noun_lemmas = frozenset(cues.REPORTING_NOUNS) | self.learned_nouns
         self.doc = doc
         self.text = text  # the chunk text (same offsets as doc)
         self.quotes = quotes  # Quote objects with chunk-relative offsets
@@ -235,13 +239,18 @@ class SentenceFinder:
             lem = tok.lemma_.lower()
             if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
                 att = self.according(tok, sent)
-            elif tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB") or \
+                if att is not None:
+                    out.append(att)
+                    used_cues.add(tok.i)
+                continue
+            if lem not in self.verb_lemmas and lem not in self.noun_lemmas:
+                continue  # most tokens: no frame starts here
+            if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB") or \
                     any(c.dep_ in ("nsubj", "ccomp") for c in tok.children):
                 # (a verb the tagger took for a noun still heads a subject or a clause)
-                if lem in cues.SPEECH_VERBS or lem in cues.MENTAL_VERBS or lem in cues.OBJECT_CONTENT_VERBS \
-                        or lem in cues.XCOMP_CONTENT_VERBS or lem in cues.INVERTED_VERBS or lem in self.learned_verbs:
+                if lem in self.verb_lemmas:
                     att = self.verb(tok, sent)
-            elif tok.pos_ == "NOUN" and (lem in cues.REPORTING_NOUNS or lem in self.learned_nouns):
+            elif tok.pos_ == "NOUN" and lem in self.noun_lemmas:
                 att = self.noun(tok, sent)
                 if att is None and self.wide:
                     att = self.noun_prep(tok, sent)
