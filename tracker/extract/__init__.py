@@ -97,24 +97,15 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], weights: Opt
         threshold = weights.get("threshold", 0.0)
     found: list[tuple[Attribution, int, object]] = []  # (attribution, chunk offset, sentence)
     statements: list[Statement] = []
-    for base, doc in chunks:
-        n = len(doc.text)
-        local = [Quote(q.start - base, q.end - base, q.double, q.balanced)
-                 for q in quotes if q.end > base and q.start < base + n]
-        finder = SentenceFinder(doc, doc.text, local, weights)
-        speakers.observe_doc(doc, None)
-        for sent in doc.sents:
-            s0, s1 = base + sent.start_char, base + sent.end_char
-            if not text[s0:s1].strip() or _inside(boiler, s0, s1):
+    for base, finder, sent in _sentences(text, chunks, quotes, boiler, speakers, weights):
+        for att in finder.find(sent):
+            if att.score < threshold and att.frame in FILTERED_FRAMES:
                 continue
-            for att in finder.find(sent):
-                if att.score < threshold and att.frame in FILTERED_FRAMES:
-                    continue
-                st = _statement(text, base, att, sent, speakers, mask, quotes, boiler)
-                if st is not None:
-                    statements.append(st)
-                    found.append((att, base, sent))
-            _remember_subject(sent, speakers)
+            st = _statement(text, base, att, sent, speakers, mask, quotes, boiler)
+            if st is not None:
+                statements.append(st)
+                found.append((att, base, sent))
+        _remember_subject(sent, speakers)
     statements = _dedupe(statements)
     _nest(statements)
     orphan_w = weights.get("frame", {}).get("orphan", {}).get("", 0.5) if weights else 0.5
@@ -124,6 +115,21 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], weights: Opt
     for i, st in enumerate(statements):
         st.position = i
     return statements
+
+
+def _sentences(text: str, chunks, quotes, boiler, speakers, lexicon):
+    """(chunk offset, finder, sentence) for every sentence worth reading, in article order:
+    blank sentences and boilerplate lines are passed over."""
+    for base, doc in chunks:
+        n = len(doc.text)
+        local = [Quote(q.start - base, q.end - base, q.double, q.balanced)
+                 for q in quotes if q.end > base and q.start < base + n]
+        finder = SentenceFinder(doc, doc.text, local, lexicon)
+        speakers.observe_doc(doc, None)
+        for sent in doc.sents:
+            s0, s1 = base + sent.start_char, base + sent.end_char
+            if text[s0:s1].strip() and not _inside(boiler, s0, s1):
+                yield base, finder, sent
 
 
 def _extract_model(text: str, chunks, model, threshold, collect) -> list[Statement]:
@@ -140,40 +146,31 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
     statements: list[Statement] = []
     leadins: list[tuple] = []  # sentences that introduce what follows ("He told the crowd:")
     group = 0
-    for base, doc in chunks:
-        n = len(doc.text)
-        local = [Quote(q.start - base, q.end - base, q.double, q.balanced)
-                 for q in quotes if q.end > base and q.start < base + n]
-        finder = SentenceFinder(doc, doc.text, local, lexicon)
-        speakers.observe_doc(doc, None)
-        for sent in doc.sents:
-            s0, s1 = base + sent.start_char, base + sent.end_char
-            if not text[s0:s1].strip() or _inside(boiler, s0, s1):
+    for base, finder, sent in _sentences(text, chunks, quotes, boiler, speakers, lexicon):
+        for alternatives in finder.candidates(sent):
+            best = None
+            flist = [features(att, finder, sent) for att in alternatives]
+            group_features(flist, [trim_chars(finder.text, a.content_start, a.content_end) for a in alternatives])
+            for att, feats in zip(alternatives, flist):
+                att.score = model.prob(feats)
+                if collect is not None:
+                    collect.append((feats, base + att.content_start, base + att.content_end, group,
+                                    base + att.cue_start, base + att.cue_end))
+                if best is None or att.score > best.score:
+                    best = att
+            group += 1
+            if best is None:
                 continue
-            for alternatives in finder.candidates(sent):
-                best = None
-                flist = [features(att, finder, sent) for att in alternatives]
-                group_features(flist, [trim_chars(finder.text, a.content_start, a.content_end) for a in alternatives])
-                for att, feats in zip(alternatives, flist):
-                    att.score = model.prob(feats)
-                    if collect is not None:
-                        collect.append((feats, base + att.content_start, base + att.content_end, group,
-                                        base + att.cue_start, base + att.cue_end))
-                    if best is None or att.score > best.score:
-                        best = att
-                group += 1
-                if best is None:
-                    continue
-                if best.score < threshold and not (keep_structural and alternatives[0].frame in STRUCTURAL_FRAMES):
-                    continue
-                st = _statement(text, base, best, sent, speakers, mask, quotes, boiler)
-                if st is not None:
-                    st._variant = best.extra.get("variant")
-                    statements.append(st)
-            lead = _lead_in(text, base, sent, speakers, lexicon)
-            if lead is not None:
-                leadins.append(lead)
-            _remember_subject(sent, speakers)
+            if best.score < threshold and not (keep_structural and alternatives[0].frame in STRUCTURAL_FRAMES):
+                continue
+            st = _statement(text, base, best, sent, speakers, mask, quotes, boiler)
+            if st is not None:
+                st._variant = best.extra.get("variant")
+                statements.append(st)
+        lead = _lead_in(text, base, sent, speakers, lexicon)
+        if lead is not None:
+            leadins.append(lead)
+        _remember_subject(sent, speakers)
     statements = _dedupe(statements)
     if model.meta.get("resolve_overlaps", True):
         statements = _resolve_overlaps(text, statements)
