@@ -154,3 +154,14 @@ def test_surname_before_full_name_in_one_article(db):
         statement(t, "rates would rise", "John Smith")]))
     assert [r["name"] for r in db["speakers"].rows] == ["John Smith"]
     assert {r["speaker"] for r in db["statements"].rows} == {"John Smith"}
+
+
+def test_speaker_met_through_a_document_has_its_owners_kind(seed_db):
+    """'a UN readout', 'the UN statement': the speaker is the United Nations, an organization."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(seed_db)
+    (un,) = [r for r in db["speakers"].rows if r["name"] == "United Nations"]
+    assert un["kind"] == "organization"
+    sources = {r["source"] for r in db["statements"].rows_where("speaker_id = ?", [un["id"]])}
+    assert {"readout", "statement"} <= sources

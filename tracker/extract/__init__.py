@@ -111,6 +111,7 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], weights: Opt
     orphan_w = weights.get("frame", {}).get("orphan", {}).get("", 0.5) if weights else 0.5
     if orphan_w >= threshold:
         statements.extend(_orphan_quotes(text, quotes, statements, boiler, orphan_w))
+    _owner_kinds(statements)
     statements.sort(key=lambda s: (s.claim_start, s.cue_start or 0))
     for i, st in enumerate(statements):
         st.position = i
@@ -185,10 +186,22 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
             return p if p >= threshold else None
 
         statements.extend(_orphan_quotes(text, quotes, statements, boiler, 0.0, scorer, leadins))
+    _owner_kinds(statements)
     statements.sort(key=lambda s: (s.claim_start, s.cue_start or 0))
     for i, st in enumerate(statements):
         st.position = i
     return statements
+
+
+def _owner_kinds(statements: list[Statement]) -> None:
+    """A speaker met through its document or spokesperson ("a UN readout") is of its owner's
+    kind (the United Nations is an organization), not the document's. Done last: the decisions
+    above read the mention's kind."""
+    owners = {st.speaker: st._owner_kind for st in statements
+              if getattr(st, "_owner_kind", None) and st.speaker}
+    for st in statements:
+        if st.speaker in owners and st.speaker_kind in ("document", "person", None):
+            st.speaker_kind = owners[st.speaker]
 
 
 def _resolve_overlaps(text: str, statements: list[Statement]) -> list[Statement]:
@@ -309,6 +322,7 @@ def _statement(text, base, att: Attribution, sent, speakers: ArticleSpeakers, ma
         confidence=round(float(att.score), 3), sentence=sentence,
     )
     st._frame = att.frame  # which rule fired: read by benchmarks/train.py, not stored
+    st._owner_kind = resolved.owner_kind
     return st
 
 

@@ -40,6 +40,7 @@ class Person:
 class Resolved:
     name: str
     kind: Optional[str]
+    owner_kind: Optional[str] = None  # for "a UN readout": the kind of its owner, the speaker
 
 
 class ArticleSpeakers:
@@ -148,7 +149,8 @@ class ArticleSpeakers:
             if owner is not None:
                 self.documents[lemma] = owner
                 kind = "document" if cues.SOURCE_NOUNS[lemma] in cues.DOCUMENT_SOURCES else owner.kind
-                return Resolved(owner.name, kind if cues.SOURCE_NOUNS[lemma] in cues.DOCUMENT_SOURCES else "person")
+                return Resolved(owner.name, kind if cues.SOURCE_NOUNS[lemma] in cues.DOCUMENT_SOURCES else "person",
+                                owner.kind)
             kind = "document" if cues.SOURCE_NOUNS[lemma] in cues.DOCUMENT_SOURCES else "person"
             return Resolved(text, kind)
         # a named person in the mention
