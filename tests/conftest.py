@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import pathlib
 import sqlite3
 
@@ -78,22 +79,22 @@ def venv_script(name: str) -> str:
     return str(pathlib.Path(sys.executable).parent / name)
 
 
-@pytest.fixture(scope="session")
-def datasette_url(seed_db):
-    """A real `datasette` process on 127.0.0.1 serving the seed database with metadata.yml."""
+@contextlib.contextmanager
+def datasette_server(db_path):
+    """A real `datasette` process on 127.0.0.1 serving db_path with the repo's metadata.yml."""
     import subprocess
     import time
     import urllib.request
 
     port = free_port()
     proc = subprocess.Popen(
-        [venv_script("datasette"), "serve", str(seed_db), "-m", str(ROOT / "metadata.yml"),
+        [venv_script("datasette"), "serve", str(db_path), "-m", str(ROOT / "metadata.yml"),
          "-h", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(600):
             try:
                 urllib.request.urlopen(url + "/-/versions.json", timeout=1)
                 break
@@ -101,7 +102,16 @@ def datasette_url(seed_db):
                 if proc.poll() is not None:
                     raise RuntimeError(proc.stderr.read().decode())
                 time.sleep(0.1)
+        else:
+            raise RuntimeError("datasette did not start within 60 s")
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def datasette_url(seed_db):
+    """The seed database served by a real Datasette process."""
+    with datasette_server(seed_db) as url:
+        yield url

@@ -6,9 +6,7 @@ These drive the real installed commands (`tracker`, `datasette`) in subprocesses
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,10 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import datasette_server
+
 BIN = Path(sys.executable).parent
 TRACKER = BIN / "tracker"
-DATASETTE = BIN / "datasette"
 
 PEOPLE = ["Maria Lopez", "John Okafor", "Wei Chen", "Anna Schmidt", "Rahul Gupta", "Sara Cohen",
           "Tom Baker", "Leila Haddad", "Ivan Petrov", "Grace Mensah"]
@@ -159,38 +157,14 @@ def test_killed_ingest_resumes_without_loss_or_duplicates(batch, reference_db, t
     assert count_articles(reference_db) == n
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_datasette_answers_reads_while_ingest_writes(batch, tmp_path):
     db = tmp_path / "tracker.db"
     from tracker.store import open_db
 
     open_db(db).close()  # the schema exists before Datasette opens the file
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(DATASETTE), "serve", str(db), "-m", str(ROOT / "metadata.yml"),
-         "-h", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
     ingest = None
     try:
-        with httpx.Client(base_url=base, timeout=10) as client:
-            deadline = time.monotonic() + 60
-            while True:
-                assert server.poll() is None, server.stderr.read().decode()
-                try:
-                    if client.get("/-/versions.json").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "datasette did not start"
-                time.sleep(0.2)
-
+        with datasette_server(db) as base, httpx.Client(base_url=base, timeout=10) as client:
             ingest = subprocess.Popen(ingest_command(db, batch))
             reads, counts = 0, []
             deadline = time.monotonic() + 240
@@ -213,10 +187,6 @@ def test_datasette_answers_reads_while_ingest_writes(batch, tmp_path):
         # Each read sees whole committed articles: the count only ever grows.
         assert counts == sorted(counts)
     finally:
-        for process in (ingest, server):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        if ingest is not None and ingest.poll() is None:
+            ingest.kill()
+            ingest.wait(timeout=10)

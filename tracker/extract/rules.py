@@ -415,7 +415,6 @@ class SentenceFinder:
         clause = next((c for c in children if c.dep_ in CONTENT_CLAUSE_DEPS and c.i != tok.i), None)
         xcomp = next((c for c in children if c.dep_ == "xcomp"), None)
         dobj = next((c for c in children if c.dep_ in ("dobj", "attr")), None)
-        dative = next((c for c in children if c.dep_ == "dative"), None)
         oprd = next((c for c in children if c.dep_ == "oprd"), None)
         cue_s, cue_e = tok.idx, tok.idx + len(tok.text)
         particle = next((c for c in children if c.dep_ == "prt" and c.i == tok.i + 1), None)
@@ -689,7 +688,6 @@ class SentenceFinder:
 
     def interrupted(self, cs: int, ce: int, tok, subj) -> tuple[int, int]:
         """'"A," he said, "B"' and '"A," he said. "B"': the content runs from A to B, over the frame."""
-        doc = self.doc
         text = self.text
         if ce > tok.idx:
             return cs, ce
