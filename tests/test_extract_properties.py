@@ -1,6 +1,6 @@
 """Any text extracts without an exception, and every offset slices to what it claims to be."""
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from tracker.extract import extract_text
 
@@ -26,6 +26,7 @@ def check(text):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
+@example('said said \ud800 " The minister said said said said said said said , said said')
 def test_any_text(text):
     check(text)
 

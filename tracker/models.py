@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import unicodedata
@@ -47,9 +48,11 @@ class Article:
         if not self.id:
             self.id = self.make_id()
 
-    @property
+    @functools.cached_property
     def content_hash(self) -> str:
-        """Hash of the normalized text: an unchanged article is skipped without parsing."""
+        """Hash of the normalized text: an unchanged article is skipped without parsing.
+
+        Cached: the ingest asks for it twice, and normalizing a 50 MB text is not free."""
         return stable_hash(normalize_text(self.text), length=32)
 
     def make_id(self) -> str:

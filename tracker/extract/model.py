@@ -56,7 +56,8 @@ class Model:
 
 
 def hash_features(feats) -> list[int]:
-    return [zlib.crc32(f.encode("utf-8")) & MASK for f in feats]
+    # surrogatepass: a lone surrogate in the text (it happens) must hash, not crash
+    return [zlib.crc32(f.encode("utf-8", "surrogatepass")) & MASK for f in feats]
 
 
 @functools.lru_cache(maxsize=None)
