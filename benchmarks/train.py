@@ -38,7 +38,7 @@ from tracker.extract.model import BITS, Model, hash_features  # noqa: E402
 from tracker.nlp import load_nlp  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "tracker" / "data" / "attribution_model.npz"
-DEFAULT_CACHE = Path("/tmp/claim-tracker-train-cache")
+DEFAULT_CACHE = Path("/tmp/claim-tracker-train-cache-v2")
 MIN_GOLD = 2  # annotated occurrences before a lemma joins the lexicon
 MIN_SHARE = 0.03  # ... and the share of its occurrences that were annotated as cues
 DEV_SHARE = 0.15
@@ -49,15 +49,24 @@ LR = 0.05
 
 
 def parsed_docs(rows, cache: Path | None, workers: int):
-    """Docs of the rows, from a DocBin cache outside the repo when given (built on first use)."""
+    """Docs of the rows, from a DocBin cache outside the repo when given (built on first use).
+
+    DocBin drops doc.tensor (the tok2vec vectors the scorer reads), so they are cached beside it.
+    """
     from spacy.tokens import DocBin
 
     nlp = load_nlp()
     ids = [str(r["id"]) for r in rows]
     if cache is not None:
-        f, fi = cache / "train.spacy", cache / "train.ids.json"
-        if f.exists() and fi.exists() and json.loads(fi.read_text()) == ids:
-            return list(DocBin().from_disk(f).get_docs(nlp.vocab))
+        f, fi, ft = cache / "train.spacy", cache / "train.ids.json", cache / "train.tensors.npy"
+        if f.exists() and fi.exists() and ft.exists() and json.loads(fi.read_text()) == ids:
+            docs = list(DocBin().from_disk(f).get_docs(nlp.vocab))
+            tensors = np.load(ft)
+            at = 0
+            for d in docs:
+                d.tensor = tensors[at:at + len(d)].astype(np.float32)
+                at += len(d)
+            return docs
     docs = list(nlp.pipe((parse_text(r["text"]) for r in rows), batch_size=16,
                          n_process=max(1, workers)))
     if cache is not None:
@@ -66,6 +75,7 @@ def parsed_docs(rows, cache: Path | None, workers: int):
         for d in docs:
             db.add(d)
         db.to_disk(cache / "train.spacy")
+        np.save(cache / "train.tensors.npy", np.concatenate([d.tensor for d in docs]).astype(np.float16))
         (cache / "train.ids.json").write_text(json.dumps(ids))
     return docs
 
@@ -109,8 +119,9 @@ def lexicon(rows, docs) -> dict:
 def candidates(rows, docs, lex: dict):
     """Hashed features and labels of every candidate, with its article and cue group."""
     probe = Model([0.0] * (1 << BITS), dict(lex, threshold=2.0, orphan=2.0))
-    feats, labels, art, grp = [], [], [], []
+    feats, labels, art, grp, dense = [], [], [], [], []
     g0 = 0
+    width = 0
     for a, (r, doc) in enumerate(zip(rows, docs)):
         text = r["text"]
         gold = [(_trim(text, g["content_start"], g["content_end"]), g.get("cue_start"), g.get("cue_end"))
@@ -120,41 +131,57 @@ def candidates(rows, docs, lex: dict):
         # a candidate is right when it matches an annotated content of the same cue, and is
         # (nearly) the best-matching alternative of its cue
         jac = []
-        for f, s, e, g, c0, c1 in coll:
+        for f, s, e, g, c0, c1, d in coll:
             span = _trim(text, s, e)
             jac.append(max((_jaccard(span, gs) for gs, g0_, g1_ in gold
                             if g0_ is None or c0 is None or (g0_ < c1 and c0 < g1_)), default=0.0))
         best_of = collections.defaultdict(float)
-        for (f, s, e, g, c0, c1), j in zip(coll, jac):
+        for (f, s, e, g, c0, c1, d), j in zip(coll, jac):
             best_of[g] = max(best_of[g], j)
-        for (f, s, e, g, c0, c1), j in zip(coll, jac):
+        for (f, s, e, g, c0, c1, d), j in zip(coll, jac):
+            if d is not None:
+                width = len(d)
+            dense.append(d)
             feats.append(np.array(sorted(set(hash_features(f))), dtype=np.int32))
             labels.append(1.0 if j >= 0.5 and j >= best_of[g] - MARGIN else 0.0)
             art.append(a)
             grp.append(g0 + g)
         g0 += (coll[-1][3] + 1) if coll else 0
-    return feats, np.array(labels, dtype=np.float32), np.array(art), np.array(grp)
+    x = np.zeros((len(dense), width), dtype=np.float32)
+    for k, d in enumerate(dense):
+        if d is not None:
+            x[k] = d
+    return feats, np.array(labels, dtype=np.float32), np.array(art), np.array(grp), x
 
 
-def fit(feats, y, epochs: int = EPOCHS) -> np.ndarray:
-    """Logistic regression, full-batch Adam over a sparse binary design (CSR by hand)."""
+def fit(feats, y, x=None, epochs: int = EPOCHS) -> tuple[np.ndarray, np.ndarray | None]:
+    """Logistic regression, full-batch Adam over a sparse binary design (CSR by hand) and,
+    when given, the dense features x: (sparse weights, dense weights)."""
     n = len(feats)
     lens = np.array([len(f) for f in feats])
     idx = np.concatenate(feats) if n else np.zeros(0, np.int32)
     rows = np.repeat(np.arange(n), lens)
-    w = np.zeros(1 << BITS, dtype=np.float64)
+    nd = 0 if x is None else x.shape[1]
+    w = np.zeros((1 << BITS) + nd, dtype=np.float64)
     m = np.zeros_like(w)
     v = np.zeros_like(w)
     b1, b2, eps = 0.9, 0.999, 1e-8
     for t in range(1, epochs + 1):
-        z = np.bincount(rows, weights=w[idx], minlength=n)
+        ws = w[:1 << BITS]
+        z = np.bincount(rows, weights=ws[idx], minlength=n)
+        if nd:
+            z += x @ w[1 << BITS:]
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         err = (p - y) / n
-        g = np.bincount(idx, weights=err[rows], minlength=1 << BITS) + L2 * w
+        g = np.bincount(idx, weights=err[rows], minlength=1 << BITS)
+        if nd:
+            g = np.concatenate([g, x.T @ err])
+        g += L2 * w
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
         w -= LR * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
-    return w.astype(np.float32)
+    w = w.astype(np.float32)
+    return w[:1 << BITS], (w[1 << BITS:] if nd else None)
 
 
 def is_dev(article_id) -> bool:

@@ -19,7 +19,7 @@ from . import cues
 from .clean import boilerplate_ranges, chunk_spans, parse_text
 from .quotes import Quote, find_quotes, quoted_mask
 from .rules import Attribution, SentenceFinder, is_negated, np_range, span_chars, subject_of, trim_chars
-from .model import features, group_features, load_model, orphan_features
+from .model import dense_features, features, group_features, load_model, orphan_features
 from .speakers import ArticleSpeakers, Resolved
 
 __all__ = ["extract_doc", "extract_parsed", "extract_text", "parse_chunks", "CHUNK_CHARS"]
@@ -99,6 +99,7 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], weights: Opt
     statements: list[Statement] = []
     for base, finder, sent in _sentences(text, chunks, quotes, boiler, speakers, weights):
         for att in finder.find(sent):
+            _continue(finder, att)
             if att.score < threshold and att.frame in FILTERED_FRAMES:
                 continue
             st = _statement(text, base, att, sent, speakers, mask, quotes, boiler)
@@ -150,13 +151,16 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
     for base, finder, sent in _sentences(text, chunks, quotes, boiler, speakers, lexicon):
         for alternatives in finder.candidates(sent):
             best = None
+            for att in alternatives:
+                _continue(finder, att)
             flist = [features(att, finder, sent) for att in alternatives]
             group_features(flist, [trim_chars(finder.text, a.content_start, a.content_end) for a in alternatives])
             for att, feats in zip(alternatives, flist):
-                att.score = model.prob(feats)
+                dense = dense_features(att, finder) if model.v is not None or collect is not None else None
+                att.score = model.prob(feats, dense)
                 if collect is not None:
                     collect.append((feats, base + att.content_start, base + att.content_end, group,
-                                    base + att.cue_start, base + att.cue_end))
+                                    base + att.cue_start, base + att.cue_end, dense))
                 if best is None or att.score > best.score:
                     best = att
             group += 1
@@ -181,7 +185,7 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
             nonlocal group
             p = model.prob(feats)
             if collect is not None:
-                collect.append((feats, qs, qe, group, None, None))
+                collect.append((feats, qs, qe, group, None, None, None))
             group += 1
             return p if p >= threshold else None
 
@@ -191,6 +195,15 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
     for i, st in enumerate(statements):
         st.position = i
     return statements
+
+
+def _continue(finder, att: Attribution) -> None:
+    """Stretch '"A," he said.' over the quotation that carries on in the next sentence."""
+    found = finder.continuation(att)
+    if found is not None and found[1] > att.content_end:
+        opening = att.cue_start if att.speaker_start is None else min(att.cue_start, att.speaker_start)
+        att.extra["cont"] = (opening, found[0])  # the words between A and B: not quoted, not content
+        att.content_end = found[1]
 
 
 def _owner_kinds(statements: list[Statement]) -> None:
@@ -312,6 +325,8 @@ def _statement(text, base, att: Attribution, sent, speakers: ArticleSpeakers, ma
     if resolved.kind == "media":
         channel = resolved.name
     frame = (min(cue_s, ss if ss is not None else cue_s), max(cue_e, se if se is not None else cue_e))
+    if att.extra.get("cont"):
+        frame = (base + att.extra["cont"][0], base + att.extra["cont"][1])
     kind = _kind(text, mask, cs, ce, frame if cs < frame[0] < ce else (0, 0))
     sentence = text[base + sent.start_char: base + sent.end_char].strip()
     st = Statement(

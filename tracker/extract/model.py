@@ -36,20 +36,23 @@ _CHILD_DEPS = frozenset("aux auxpass neg advmod prt dative dobj ccomp xcomp prep
 class Model:
     """Weights over hashed features, with the threshold and lexicon they were trained with."""
 
-    def __init__(self, weights, meta: dict):
+    def __init__(self, weights, meta: dict, dense=None):
         self.w = [float(x) for x in weights] if not isinstance(weights, list) else weights
         self.meta = meta
         self.threshold = float(meta.get("threshold", 0.5))
+        self.v = dense  # weights over dense_features(), or None
 
     def lexicon(self) -> dict:
         """The finder settings: learned cue lemmas, candidate mode."""
         return {"verbs": self.meta.get("verbs", ()), "nouns": self.meta.get("nouns", ()), "wide": True}
 
-    def prob(self, feats: list[str]) -> float:
+    def prob(self, feats: list[str], dense=None) -> float:
         w = self.w
         z = 0.0
         for i in hash_features(feats):
             z += w[i]
+        if dense is not None and self.v is not None:
+            z += float(self.v @ dense)
         if z < -30:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))
@@ -74,12 +77,40 @@ def load_model() -> Optional[Model]:
             idx = data["idx"].astype(np.int64)
             val = data["val"].astype(np.float32)
             meta = json.loads(str(data["meta"]))
+            dense = data["dense"].astype(np.float32) if "dense" in data.files else None
     except (FileNotFoundError, OSError, KeyError, ValueError):
         return None
     w = [0.0] * (1 << BITS)
     for i, v in zip(idx.tolist(), val.tolist()):
         w[i] = v
-    return Model(w, meta)
+    return Model(w, meta, dense)
+
+
+DENSE_SLOTS = 6  # cue, content first / last word, the words before and after the content, speaker
+
+
+def dense_features(att, finder):
+    """The parser's own contextual vectors (doc.tensor, from tok2vec) at the candidate's key words:
+    what the cue word means here, where the content starts and stops, who speaks. None when the
+    doc has no tensor."""
+    import numpy as np
+
+    doc = finder.doc
+    t = doc.tensor
+    n = len(doc)
+    if t is None or len(t) != n or n == 0:
+        return None
+    width = t.shape[1]
+    out = np.zeros(DENSE_SLOTS * width, dtype=np.float32)
+    i = min(_token_index(finder, att.content_start), n - 1)
+    j = min(max(i, _token_index(finder, att.content_end) - 1), n - 1)
+    slots = (att.cue_token.i if att.cue_token is not None else None, i, j,
+             i - 1 if i > 0 else None, j + 1 if j + 1 < n else None,
+             att.speaker_head.i if att.speaker_head is not None else None)
+    for k, ti in enumerate(slots):
+        if ti is not None:
+            out[k * width:(k + 1) * width] = t[ti]
+    return out
 
 
 def _bucket(n: int) -> int:
@@ -171,6 +202,8 @@ def features(att, finder, sent) -> list[str]:
         f.append("xsent|" + var)
     if "\n" in span:
         f.append("nl|" + var)
+    if att.extra.get("cont"):
+        f += ["cont", "cont|" + var]
     if ce >= s1 - 2:
         f.append("tosentend|" + fr)
     f += _boundary_features(finder, cs, ce, fr, var, lem, sh)

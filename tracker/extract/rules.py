@@ -201,6 +201,34 @@ class SentenceFinder:
                 return q
         return None
 
+    def continuation(self, att: "Attribution") -> Optional[tuple[int, int]]:
+        """(start of B, end of B) for '"A," he said. "B."': the content runs on past B when the content precedes its
+        cue, the frame's sentence ends and the next one is a quotation with no frame of its own.
+        News (and PolNeAR) read A and B as one attribution. None when there is no such B."""
+        if att.content_end > att.cue_start or att.frame == "orphan":
+            return None
+        text = self.text
+        k = max(att.cue_end, att.speaker_end if att.speaker_end is not None else att.cue_end)
+        stop = min(len(text), k + 200)
+        while k < stop and text[k] not in ".!?":
+            if text[k] in '\n"“”«»':
+                return None
+            k += 1
+        if k >= stop:
+            return None
+        k += 1
+        if k >= len(text) or text[k] not in " \u00a0\t":
+            return None  # "U.S." or the end of the text, not a sentence break
+        while k < len(text) and text[k] in " \u00a0\t":
+            k += 1
+        q = next((q for q in self.quotes if q.start == k), None)
+        if q is None or not q.double:
+            return None
+        inner = text[q.inner[0]:q.inner[1]].rstrip()
+        if not (inner[-1:] in ".!?" or text[q.end:q.end + 1] in (".", "!", "?", "\n", "")):
+            return None  # '"B," she added': B has its own frame
+        return q.start, trim_chars(text, *q.inner)[1]
+
     def quote_before(self, pos: int, max_gap: int = 3):
         """A quote ending just before char pos (only spaces/commas between)."""
         best = None
