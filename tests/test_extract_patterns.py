@@ -151,3 +151,59 @@ def test_quotation_after_a_lead_in_sentence_takes_its_speaker():
             '"We will keep fighting for every family in this county, and we will not back down now."\n')
     s = find(run(text), "keep fighting")
     assert (s.kind, s.speaker, s.speaker_text) == ("direct", "Mary Smith", "Mary Smith")
+
+
+def orphans(text):
+    """Speakers given to quotations no frame claimed (the orphan pass alone, no statements)."""
+    from tracker.extract import _lead_in, _orphan_quotes, parse_chunks
+    from tracker.extract.quotes import find_quotes
+    from tracker.extract.speakers import ArticleSpeakers
+    from tracker.nlp import load_nlp
+
+    speakers, leads = ArticleSpeakers(), []
+    for base, doc in parse_chunks(load_nlp(), text):
+        speakers.observe_doc(doc)
+        for sent in doc.sents:
+            lead = _lead_in(text, base, sent, speakers, {})
+            if lead is not None:
+                leads.append(lead)
+    out = _orphan_quotes(text, find_quotes(text), [], [], 0.5, None, leads)
+    for s in out:
+        if s.speaker_text is not None:
+            assert text[s.speaker_start:s.speaker_end] == s.speaker_text
+    return out
+
+
+def test_orphan_quotation_takes_the_speaker_named_right_after_it():
+    text = ('The council met on Monday.\n\n"We will rebuild the old mill by the spring," Ann Lee bristled.\n\n'
+            '"No, absolutely not, never again," the treasurer responded.\n\n'
+            '"The vote is set for the first week of June," said Tom Ray.\n')
+    got = [s.speaker_text for s in orphans(text)]
+    assert got == ["Ann Lee", "the treasurer", "Tom Ray"]
+
+
+def test_orphan_quotation_ending_its_sentence_ignores_the_next_sentence():
+    text = 'The council met on Monday.\n\n"We will rebuild the old mill by the spring." He left the hall.\n'
+    [s] = orphans(text)
+    assert s.speaker_text is None
+
+
+def test_orphan_quotation_takes_the_speaker_of_the_clause_it_opens_on():
+    text = 'The rally ran long.\n\nJane Doe leaned in and boomed: "Let us finish the new bridge before the winter."\n'
+    [s] = orphans(text)
+    assert (s.speaker_text, s.speaker) == ("Jane Doe", "Jane Doe")
+
+
+def test_orphan_quotation_continues_the_quotation_before_it():
+    text = ('The budget passed.\n\n"The plan is good," said Tom Ray, the treasurer. Then the room went quiet. '
+            '"It will cut costs for every family in this town and save money."\n')
+    [s] = [s for s in orphans(text) if "cut costs" in s.claim]
+    assert s.speaker_text == "Tom Ray"
+
+
+def test_speaker_of_the_clause_above_the_cue():
+    s = find(run("Voters in the county were slightly more likely to say they preferred the governor."),
+             "preferred the governor")
+    assert s.speaker_text == "Voters in the county"
+    s = find(run("Rita Moss is a fervent supporter of the new stadium plan."), "stadium plan")
+    assert s.speaker_text == "Rita Moss"

@@ -20,7 +20,7 @@ from .clean import boilerplate_ranges, chunk_spans, parse_text
 from .quotes import Quote, find_quotes, quoted_mask
 from .rules import Attribution, SentenceFinder, is_negated, np_range, span_chars, subject_of, trim_chars
 from .model import dense_features, features, group_features, load_model, orphan_features
-from .speakers import ArticleSpeakers, Resolved
+from .speakers import ArticleSpeakers, Resolved, peek
 
 __all__ = ["extract_doc", "extract_parsed", "extract_text", "parse_chunks", "CHUNK_CHARS"]
 
@@ -244,7 +244,9 @@ def _reports(outer: Statement, inner: Statement) -> bool:
     """The outer claim opens with the inner attribution's frame ("Guterres told", "According to")."""
     if inner.cue_start is None or not outer.claim_start <= inner.cue_start < outer.claim_end:
         return False
-    opening = min(inner.cue_start, inner.speaker_start if inner.speaker_start is not None else inner.cue_start)
+    # the frame's own speaker: one found above the frame (_governing_subject) is not part of it
+    ss = inner.speaker_start if not getattr(inner, "_speaker_above", False) else None
+    opening = min(inner.cue_start, ss if ss is not None else inner.cue_start)
     return outer.claim_start - 2 <= opening <= outer.claim_start + 2
 
 
@@ -282,6 +284,37 @@ def _kind(text: str, mask: bytearray, cs: int, ce: int, frame: tuple[int, int]) 
     return "mixed"
 
 
+def _governing_subject(att: Attribution):
+    """For a frame that found no speaker: the subject of the nearest clause above its cue
+    ('Voters were more likely to say that X', 'Romney ran on ... and accused Obama of X',
+    'She is a fervent supporter of X'), or None."""
+    tok = att.cue_token
+    if tok is None or att.frame in ("according", "orphan", "colon"):
+        return None
+    if tok.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubjpass", "expl", "nsubj", "csubj") for c in tok.children):
+        return None  # the frame saw this clause's own subject and passed it over
+    v = tok
+    for _ in range(4):
+        if v.head is v or v.dep_ in ("relcl", "ccomp", "pcomp", "csubj", "advcl", "parataxis"):
+            return None
+        v = v.head
+        for c in v.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i:
+                if c.lower_ in _NOT_SUBJECTS or c.pos_ in ("DET", "NUM", "ADJ") and c.lower_ != "all" \
+                        or c.lower_ in cues.NOT_SPEAKERS:
+                    return None
+                left, right = np_range(c)
+                doc = c.doc
+                a, b = span_chars(doc, left, right)
+                if a < att.content_end and att.content_start < b:
+                    return None
+                return c
+        if v.pos_ in ("VERB", "AUX") and v.dep_ not in ("conj", "xcomp", "acomp"):
+            if not any(c.dep_ in ("xcomp", "acomp", "attr", "dobj", "prep", "pobj", "conj") for c in v.children):
+                return None
+    return None
+
+
 def _statement(text, base, att: Attribution, sent, speakers: ArticleSpeakers, mask, quotes, boiler):
     cs, ce = trim_chars(text, base + att.content_start, min(len(text), base + att.content_end))
     if ce - cs < 2 or not any(ch.isalnum() for ch in text[cs:ce]):
@@ -302,7 +335,16 @@ def _statement(text, base, att: Attribution, sent, speakers: ArticleSpeakers, ma
     spk = None
     ss = se = None
     resolved = Resolved(None, None)
-    if att.speaker_start is not None:
+    if att.speaker_start is None:
+        subj = _governing_subject(att)
+        if subj is not None:
+            sl, sr = np_range(subj)
+            a, b = span_chars(subj.doc, sl, sr)
+            mention = text[base + a:base + b]
+            if "\n" not in mention and mention.strip().lower() not in cues.NOT_SPEAKERS:
+                ss, se, spk = base + a, base + b, mention
+                resolved = speakers.resolve(subj, mention)
+    else:
         ss, se = base + att.speaker_start, base + att.speaker_end
         spk = text[ss:se]
         # a speaker mention never holds a line break or a headline word
@@ -337,34 +379,168 @@ def _statement(text, base, att: Attribution, sent, speakers: ArticleSpeakers, ma
         confidence=round(float(att.score), 3), sentence=sentence,
     )
     st._frame = att.frame  # which rule fired: read by benchmarks/train.py, not stored
+    st._speaker_above = att.speaker_start is None and ss is not None
     st._owner_kind = resolved.owner_kind
     return st
 
 
+class _Lead(tuple):
+    """What one sentence tells the quotations no frame claimed. As a tuple: (its end, resolved
+    speaker, mention start, mention end, mention) when the whole sentence leads into what follows
+    ("Smith told the crowd:"), else (its end, None, None, None, None); `lead` says which.
+    `before`/`after` map the offset of a quotation mark in it to the speaking clause right before
+    the mark ('Smith boomed: "') or right after it ('" he said', '" said Smith'), as
+    (resolved speaker, mention start, mention end, mention)."""
+
+    lead = False
+    before: dict = {}
+    after: dict = {}
+
+
+_QUOTE_TOKENS = frozenset({'"', "“", "”", "''", "``", "„"})
+_NOT_SUBJECTS = frozenset({"it", "there", "this", "that", "which", "what"})
+
+
+def _speaks(tok, lexicon: dict) -> bool:
+    lem = tok.lemma_.lower()
+    return tok.pos_ in ("VERB", "AUX") and (lem in cues.SPEECH_VERBS or lem in lexicon.get("verbs", ()))
+
+
+def _person_like(subj) -> bool:
+    return bool(subj.pos_ in ("PROPN", "PRON") or subj.ent_type_ or subj.lemma_.lower() in cues.PERSON_NOUNS
+                or subj.lemma_.lower() in cues.GROUP_NOUNS)
+
+
+def _mention(text, base, subj, speakers, read_ahead: bool = False):
+    """(resolved, start, end, mention) of the noun phrase headed by subj, or None."""
+    if subj is None or subj.lower_ in _NOT_SUBJECTS or subj.lower_ in cues.NOT_SPEAKERS or subj.is_punct:
+        return None
+    sl, sr = np_range(subj)
+    ss, se = span_chars(subj.doc, sl, sr)
+    ss, se = base + ss, base + se
+    mention = text[ss:se]
+    if "\n" in mention or not mention.strip():
+        return None
+    res = peek(speakers, subj, mention) if read_ahead else speakers.resolve(subj, mention)
+    return res, ss, se, mention
+
+
+def _trailing_speaker(doc, j: int, stop: int, lexicon: dict, loose: bool):
+    """The subject of a verb opening the clause at token j, right after a closing quotation mark
+    ('said Smith', 'he told CBS', 'the group shouted'), else None. The verb must be a speech verb
+    unless the quotation ended on a comma, question or exclamation mark (`loose`): '"No," Smith
+    bristled'."""
+    mark = j - 1
+    while j < stop and doc[j].is_punct and doc[j].text in (",", "\u2014", "\u2013", "-", "--"):
+        j += 1
+    if j >= stop or doc[j].text in _QUOTE_TOKENS:
+        return None
+
+    def verb_ok(v):
+        if not (_speaks(v, lexicon) or loose and v.pos_ == "VERB"):
+            return False
+        # a negation inside the quotation ('"Absolutely not," she said') is not the verb's
+        return not any(c.dep_ == "neg" and c.i > mark for c in v.children)
+
+    t = doc[j]
+    if t.pos_ in ("VERB", "AUX"):
+        if not verb_ok(t):
+            return None
+        # inverted: the subject follows ('said Smith'); the quotation may hang on the verb as a
+        # clausal subject of its own
+        subj = next((c for c in t.rights if c.dep_ == "nsubj"), None)
+        if subj is None and loose and not any(c.dep_ in ("nsubj", "nsubjpass") and c.i > mark for c in t.children):
+            # '"...," says Smith' misparsed: Smith the object, or "tweeted" a modifier of Smith
+            subj = next((c for c in t.rights if c.dep_ == "dobj"), None)
+            if subj is None and t.dep_ == "amod" and t.head.i > t.i and t.tag_ in ("VBD", "VBZ"):
+                subj = t.head
+        return subj
+    for v in doc[j + 1:min(stop, j + 10)]:
+        if v.is_punct or v.text in _QUOTE_TOKENS:
+            break
+        if v.pos_ in ("VERB", "AUX"):
+            subj = subject_of(v) if verb_ok(v) else None
+            if subj is not None and subj.i < v.i:
+                left, right = np_range(subj)
+                if left == j and v.i - right <= 3:
+                    return subj
+            break
+    return None
+
+
+def _leading_speaker(doc, i: int, start: int, lexicon: dict):
+    """The subject of the clause that leads into the quotation opening at token i
+    ('Trump leaned in and boomed: "', 'Trump issued a statement, "'), else None."""
+    p = i - 1
+    while p > start and doc[p].is_space:
+        p -= 1
+    if p <= start:
+        return None
+    mark = doc[p]
+    w = p - 1 if mark.text in (":", ",") else p
+    if w < start or doc[w].is_punct:
+        return None
+    v = doc[w]
+    # up from the last word before the mark, staying before it, to the nearest verb with a
+    # speaking subject
+    for _ in range(6):
+        if v.pos_ in ("VERB", "AUX"):
+            subj = subject_of(v)
+            if subj is not None and subj.i < i and subj.lower_ not in _NOT_SUBJECTS:
+                if is_negated(v) or not (mark.text == ":" or _speaks(v, lexicon) or
+                                         mark.text == "," and v.i >= p - 4):
+                    return None
+                return subj if _person_like(subj) else None
+        if v.head is v or v.head.i >= i:
+            break
+        v = v.head
+    return None
+
+
 def _lead_in(text: str, base: int, sent, speakers: ArticleSpeakers, lexicon: dict):
-    """A sentence whose subject speaks and which leads into what follows ("Smith told the
-    crowd:", "She added"): (its end, resolved speaker, mention start, mention end, mention),
-    or None. A quotation right after it that no frame claimed is most likely that speaker's."""
+    """What the sentence tells the quotations no frame claimed (a _Lead), or None.
+
+    A sentence whose subject speaks and which leads into what follows ("Smith told the crowd:",
+    "She added") makes the quotation right after it most likely that speaker's; a quotation
+    mark inside it may open right after a speaking clause or close right before one."""
+    doc = sent.doc
+    lead = None
     root = sent.root
     last = text[base + sent.start_char: base + sent.end_char].rstrip()
     lem = root.lemma_.lower()
-    if not (last.endswith(":") or lem in cues.SPEECH_VERBS or lem in lexicon.get("verbs", ())):
+    if (last.endswith(":") or lem in cues.SPEECH_VERBS or lem in lexicon.get("verbs", ())) and not is_negated(root):
+        subj = subject_of(root)
+        if subj is not None and subj.lower_ not in ("it", "there", "this", "that", "which") \
+                and subj.lower_ not in cues.NOT_SPEAKERS and _person_like(subj):
+            sl, sr = np_range(subj)
+            ss, se = span_chars(doc, sl, sr)
+            ss, se = base + ss, base + se
+            mention = text[ss:se]
+            if "\n" not in mention:
+                lead = (base + sent.end_char, speakers.resolve(subj, mention), ss, se, mention)
+    before, after = {}, {}
+    for t in sent:
+        if t.text not in _QUOTE_TOKENS:
+            continue
+        ends = doc[t.i - 1].text if t.i > 0 else ""
+        subj = None
+        if ends != ".":  # '"We will win." He said ...': the sentence ended inside the quotation
+            subj = _trailing_speaker(doc, t.i + 1, min(len(doc), sent.end + 12), lexicon,
+                                     ends in (",", "?", "!", "\u2014", "--", "\u2026"))
+        m = _mention(text, base, subj, speakers, read_ahead=True) if subj is not None else None
+        if m is not None:
+            after[base + t.idx + len(t.text)] = m
+        if t.i > sent.start:
+            subj = _leading_speaker(doc, t.i, sent.start, lexicon)
+            m = _mention(text, base, subj, speakers, read_ahead=True) if subj is not None else None
+            if m is not None:
+                before[base + t.idx] = m
+    if lead is None and not before and not after:
         return None
-    if is_negated(root):
-        return None
-    subj = subject_of(root)
-    if subj is None or subj.lower_ in ("it", "there", "this", "that", "which") or subj.lower_ in cues.NOT_SPEAKERS:
-        return None
-    if not (subj.pos_ in ("PROPN", "PRON") or subj.ent_type_ or subj.lemma_.lower() in cues.PERSON_NOUNS
-            or subj.lemma_.lower() in cues.GROUP_NOUNS):
-        return None
-    sl, sr = np_range(subj)
-    ss, se = span_chars(sent.doc, sl, sr)
-    ss, se = base + ss, base + se
-    mention = text[ss:se]
-    if "\n" in mention:
-        return None
-    return base + sent.end_char, speakers.resolve(subj, mention), ss, se, mention
+    out = _Lead(lead if lead is not None else (base + sent.end_char, None, None, None, None))
+    out.lead = lead is not None
+    out.before, out.after = before, after
+    return out
 
 
 def _remember_subject(sent, speakers: ArticleSpeakers) -> None:
@@ -410,14 +586,32 @@ def _nest(statements: list[Statement]) -> None:
                     inner.source = outer.source
 
 
+def _nearest_speaker(statements, orphans, start: int, reach: int = 1500):
+    """The statement with a speaker whose claim comes last before `start` (within `reach`)."""
+    best = None
+    for s in (*statements, *orphans):
+        if s.speaker_start is None or not start - reach < s.claim_start < start:
+            continue
+        if s.cue_start is not None and s.cue_start >= start:
+            continue
+        if best is None or s.claim_start > best.claim_start:
+            best = s
+    return best
+
+
 def _orphan_quotes(text, quotes, statements, boiler, confidence: float, scorer=None,
                    leadins=()) -> list[Statement]:
-    """Quotations no frame claimed: spoken by the nearest speaker before them, if any.
+    """Quotations no frame claimed: spoken by whoever the clause right after them names ('"...,"
+    he said'), else the sentence or clause leading into them, else the nearest speaker before them.
 
     `scorer(features, start, end)` (the learned model) gives each its confidence, or None to drop it.
     """
     out = []
     claimed = sorted((s.claim_start, s.claim_end) for s in statements)
+    trailing, opening = {}, {}
+    for li in leadins:
+        trailing.update(getattr(li, "after", {}))
+        opening.update(getattr(li, "before", {}))
     for q in quotes:
         if not q.double:
             continue
@@ -435,10 +629,12 @@ def _orphan_quotes(text, quotes, statements, boiler, confidence: float, scorer=N
         prev = None
         for s in statements:
             if s.speaker_start is not None and s.cue_start is not None and s.cue_start < q.start \
-                    and q.start - s.cue_start < 1500:
+                    and q.start - s.cue_start < 1500 and not getattr(s, "_speaker_above", False):
                 prev = s
         lead = None
         for li in leadins:
+            if not getattr(li, "lead", True):
+                continue
             if li[0] <= q.start and not text[li[0]:q.start].strip(" \t\n\r\u00a0:"):
                 lead = li
             elif li[0] > q.start:
@@ -451,13 +647,31 @@ def _orphan_quotes(text, quotes, statements, boiler, confidence: float, scorer=N
         st = Statement(claim=text[qs:qe], claim_start=qs, claim_end=qe, kind="direct",
                        confidence=round(confidence, 3), sentence=text[q.start:q.end])
         st._frame = "orphan"
-        if lead is not None:
-            _, res, ss, se, mention = lead
+        # who says it: the clause right after the quotation ('" he said'), the sentence leading
+        # into it ("Smith told the crowd:"), the clause it opens on ('Smith boomed: "'), else the
+        # speaker of the statement before it
+        said = trailing.get(q.end) if q.balanced else None
+        if said is None and lead is not None:
+            said = lead[1:]
+        if said is None:
+            said = opening.get(q.start)
+        if said is not None:
+            res, ss, se, mention = said
             st.speaker, st.speaker_text, st.speaker_start, st.speaker_end = res.name, mention, ss, se
             st.speaker_kind = res.kind
             if res.kind == "media":
                 st.channel = res.name
-        elif prev is not None:
+        else:
+            prev = _nearest_speaker(statements, out, q.start) or prev
+            # '"A," said Smith. "B."': B continues the quotation whose speaker follows it
+            last = max((k for k in trailing if k <= q.start and "\n" not in text[k:q.start]
+                        and (prev is None or k > prev.claim_start)), default=None)
+            if last is not None:
+                said = trailing[last]
+                res, ss, se, mention = said
+                st.speaker, st.speaker_text, st.speaker_start, st.speaker_end = res.name, mention, ss, se
+                st.speaker_kind = res.kind
+        if said is None and prev is not None:
             st.speaker, st.speaker_text = prev.speaker, prev.speaker_text
             st.speaker_start, st.speaker_end = prev.speaker_start, prev.speaker_end
             st.speaker_kind, st.source, st.channel = prev.speaker_kind, prev.source, prev.channel

@@ -275,3 +275,13 @@ class ArticleSpeakers:
             self.last_person = resolved.name
         elif resolved.kind in ("group",):
             self.last_group = resolved.name
+
+
+def peek(speakers: "ArticleSpeakers", head, span_text: str) -> Resolved:
+    """Resolve a mention without moving the article's reading state (who spoke last, which
+    document belongs to whom): for mentions read ahead of their turn."""
+    saved = speakers.last_person, speakers.last_group, dict(speakers.documents)
+    try:
+        return speakers.resolve(head, span_text)
+    finally:
+        speakers.last_person, speakers.last_group, speakers.documents = saved
