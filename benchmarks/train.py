@@ -5,9 +5,12 @@
 What is learned (numpy only; minutes on 2 cores once the articles are parsed):
 - a cue lexicon: lemmas that annotators marked as cues at least MIN_GOLD times in training
   articles, beyond the hand-written lists in tracker/extract/cues.py;
-- a logistic regression over hashed features of every candidate attribution the frames propose
-  (tracker/extract/model.py), labelled 1 when the candidate's content matches an annotated
-  content as the scorer counts a partial match (Jaccard >= 0.5 of trimmed ranges);
+- two linear models over hashed features of every candidate attribution the frames propose
+  (tracker/extract/model.py); a candidate is right when its content matches an annotated content
+  of the same cue as the scorer counts a partial match (Jaccard >= 0.5 of trimmed ranges) and is
+  (nearly) the best-matching of its cue's alternatives:
+  - the span ranker, a softmax over each cue's alternative spans;
+  - the decision model, a logistic regression over the ranker's pick: does it stand;
 - the threshold (and whether unclaimed quotations stand) maximizing partial F1 on a dev slice of the training part (DEV_SHARE of its
   articles, by seeded hash), after which the model is refit on the whole training part.
 Only the training part of benchmarks/split.py is read; the held-out part is never touched.
@@ -38,35 +41,26 @@ from tracker.extract.model import BITS, Model, hash_features  # noqa: E402
 from tracker.nlp import load_nlp  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "tracker" / "data" / "attribution_model.npz"
-DEFAULT_CACHE = Path("/tmp/claim-tracker-train-cache-v2")
+DEFAULT_CACHE = Path("/tmp/claim-tracker-train-cache")
 MIN_GOLD = 2  # annotated occurrences before a lemma joins the lexicon
 MIN_SHARE = 0.03  # ... and the share of its occurrences that were annotated as cues
 DEV_SHARE = 0.15
-MARGIN = 0.1  # alternatives within this Jaccard of their cue's best one count as right too
+MARGIN = 0.02  # alternatives within this Jaccard of their cue's best one count as right too
 EPOCHS = 200
 L2 = 1e-4
 LR = 0.05
 
 
 def parsed_docs(rows, cache: Path | None, workers: int):
-    """Docs of the rows, from a DocBin cache outside the repo when given (built on first use).
-
-    DocBin drops doc.tensor (the tok2vec vectors the scorer reads), so they are cached beside it.
-    """
+    """Docs of the rows, from a DocBin cache outside the repo when given (built on first use)."""
     from spacy.tokens import DocBin
 
     nlp = load_nlp()
     ids = [str(r["id"]) for r in rows]
     if cache is not None:
-        f, fi, ft = cache / "train.spacy", cache / "train.ids.json", cache / "train.tensors.npy"
-        if f.exists() and fi.exists() and ft.exists() and json.loads(fi.read_text()) == ids:
-            docs = list(DocBin().from_disk(f).get_docs(nlp.vocab))
-            tensors = np.load(ft)
-            at = 0
-            for d in docs:
-                d.tensor = tensors[at:at + len(d)].astype(np.float32)
-                at += len(d)
-            return docs
+        f, fi = cache / "train.spacy", cache / "train.ids.json"
+        if f.exists() and fi.exists() and json.loads(fi.read_text()) == ids:
+            return list(DocBin().from_disk(f).get_docs(nlp.vocab))
     docs = list(nlp.pipe((parse_text(r["text"]) for r in rows), batch_size=16,
                          n_process=max(1, workers)))
     if cache is not None:
@@ -75,7 +69,6 @@ def parsed_docs(rows, cache: Path | None, workers: int):
         for d in docs:
             db.add(d)
         db.to_disk(cache / "train.spacy")
-        np.save(cache / "train.tensors.npy", np.concatenate([d.tensor for d in docs]).astype(np.float16))
         (cache / "train.ids.json").write_text(json.dumps(ids))
     return docs
 
@@ -119,9 +112,8 @@ def lexicon(rows, docs) -> dict:
 def candidates(rows, docs, lex: dict):
     """Hashed features and labels of every candidate, with its article and cue group."""
     probe = Model([0.0] * (1 << BITS), dict(lex, threshold=2.0, orphan=2.0))
-    feats, labels, art, grp, dense = [], [], [], [], []
+    feats, labels, art, grp = [], [], [], []
     g0 = 0
-    width = 0
     for a, (r, doc) in enumerate(zip(rows, docs)):
         text = r["text"]
         gold = [(_trim(text, g["content_start"], g["content_end"]), g.get("cue_start"), g.get("cue_end"))
@@ -131,57 +123,100 @@ def candidates(rows, docs, lex: dict):
         # a candidate is right when it matches an annotated content of the same cue, and is
         # (nearly) the best-matching alternative of its cue
         jac = []
-        for f, s, e, g, c0, c1, d in coll:
+        for f, s, e, g, c0, c1 in coll:
             span = _trim(text, s, e)
             jac.append(max((_jaccard(span, gs) for gs, g0_, g1_ in gold
                             if g0_ is None or c0 is None or (g0_ < c1 and c0 < g1_)), default=0.0))
         best_of = collections.defaultdict(float)
-        for (f, s, e, g, c0, c1, d), j in zip(coll, jac):
+        for (f, s, e, g, c0, c1), j in zip(coll, jac):
             best_of[g] = max(best_of[g], j)
-        for (f, s, e, g, c0, c1, d), j in zip(coll, jac):
-            if d is not None:
-                width = len(d)
-            dense.append(d)
+        for (f, s, e, g, c0, c1), j in zip(coll, jac):
             feats.append(np.array(sorted(set(hash_features(f))), dtype=np.int32))
             labels.append(1.0 if j >= 0.5 and j >= best_of[g] - MARGIN else 0.0)
             art.append(a)
             grp.append(g0 + g)
         g0 += (coll[-1][3] + 1) if coll else 0
-    x = np.zeros((len(dense), width), dtype=np.float32)
-    for k, d in enumerate(dense):
-        if d is not None:
-            x[k] = d
-    return feats, np.array(labels, dtype=np.float32), np.array(art), np.array(grp), x
+    return feats, np.array(labels, dtype=np.float32), np.array(art), np.array(grp)
 
 
-def fit(feats, y, x=None, epochs: int = EPOCHS) -> tuple[np.ndarray, np.ndarray | None]:
-    """Logistic regression, full-batch Adam over a sparse binary design (CSR by hand) and,
-    when given, the dense features x: (sparse weights, dense weights)."""
+def fit(feats, y, epochs: int = EPOCHS) -> np.ndarray:
+    """Logistic regression, full-batch Adam over a sparse binary design (CSR by hand)."""
     n = len(feats)
     lens = np.array([len(f) for f in feats])
     idx = np.concatenate(feats) if n else np.zeros(0, np.int32)
     rows = np.repeat(np.arange(n), lens)
-    nd = 0 if x is None else x.shape[1]
-    w = np.zeros((1 << BITS) + nd, dtype=np.float64)
+    w = np.zeros(1 << BITS, dtype=np.float64)
     m = np.zeros_like(w)
     v = np.zeros_like(w)
     b1, b2, eps = 0.9, 0.999, 1e-8
     for t in range(1, epochs + 1):
-        ws = w[:1 << BITS]
-        z = np.bincount(rows, weights=ws[idx], minlength=n)
-        if nd:
-            z += x @ w[1 << BITS:]
+        z = np.bincount(rows, weights=w[idx], minlength=n)
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         err = (p - y) / n
-        g = np.bincount(idx, weights=err[rows], minlength=1 << BITS)
-        if nd:
-            g = np.concatenate([g, x.T @ err])
-        g += L2 * w
+        g = np.bincount(idx, weights=err[rows], minlength=1 << BITS) + L2 * w
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
         w -= LR * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
-    w = w.astype(np.float32)
-    return w[:1 << BITS], (w[1 << BITS:] if nd else None)
+    return w.astype(np.float32)
+
+
+def _group_bounds(grp: np.ndarray) -> np.ndarray:
+    """Start offsets of the runs of equal group ids (candidates of one cue are contiguous)."""
+    return np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])
+
+
+def fit_ranker(feats, y, grp, epochs: int = EPOCHS) -> np.ndarray:
+    """Which span of a cue: a softmax over each cue's alternatives, trained on the cues that have
+    a right one and a choice, maximizing the probability of the right ones."""
+    starts = _group_bounds(grp)
+    sizes = np.diff(np.r_[starts, len(grp)])
+    pos = np.add.reduceat(y, starts)
+    keep_group = (sizes > 1) & (pos > 0)
+    keep = np.repeat(keep_group, sizes)
+    feats = [f for f, k in zip(feats, keep) if k]
+    y, grp = y[keep], grp[keep]
+    starts = _group_bounds(grp)
+    gid = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(grp)]))
+    n, ng = len(feats), len(starts)
+    lens = np.array([len(f) for f in feats])
+    idx = np.concatenate(feats)
+    rows = np.repeat(np.arange(n), lens)
+    w = np.zeros(1 << BITS, dtype=np.float64)
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    for t in range(1, epochs + 1):
+        z = np.bincount(rows, weights=w[idx], minlength=n)
+        z -= np.maximum.reduceat(z, starts)[gid]
+        e = np.exp(z)
+        p = e / np.add.reduceat(e, starts)[gid]
+        py = p * y
+        q = py / np.add.reduceat(py, starts)[gid]
+        g = np.bincount(idx, weights=((p - q) / ng)[rows], minlength=1 << BITS) + L2 * w
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        w -= LR * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
+    return w.astype(np.float32)
+
+
+def chosen(feats, grp, ranker: np.ndarray) -> np.ndarray:
+    """Index of the ranker's pick in each cue's group of candidates."""
+    n = len(feats)
+    lens = np.array([len(f) for f in feats])
+    rows = np.repeat(np.arange(n), lens)
+    z = np.bincount(rows, weights=ranker[np.concatenate(feats)], minlength=n)
+    starts = _group_bounds(grp)
+    gid = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n]))
+    order = np.lexsort((-z, gid))  # per group, the best first
+    return order[_group_bounds(gid[order])]
+
+
+def fit_two_stage(feats, y, grp, epochs: int = EPOCHS) -> tuple[np.ndarray, np.ndarray]:
+    """(decision weights, ranker weights): the ranker picks each cue's span, the decision model
+    learns whether that pick is a right attribution."""
+    ranker = fit_ranker(feats, y, grp, epochs)
+    pick = chosen(feats, grp, ranker)
+    return fit([feats[k] for k in pick], y[pick], epochs), ranker
 
 
 def is_dev(article_id) -> bool:
@@ -212,19 +247,19 @@ def main(argv=None) -> int:
     docs = parsed_docs(rows, args.cache, args.workers)
     print(f"parsed {len(rows)} training articles in {time.perf_counter() - t0:.0f}s", flush=True)
     lex = lexicon(rows, docs)
-    feats, y, art, _ = candidates(rows, docs, lex)
+    feats, y, art, grp = candidates(rows, docs, lex)
     print(f"{len(y)} candidates ({int(y.sum())} positive), {len(lex['verbs'])} verbs, "
           f"{len(lex['nouns'])} nouns in {time.perf_counter() - t0:.0f}s", flush=True)
     dev = np.array([is_dev(r["id"]) for r in rows])
     tr = ~dev[art]
-    w = fit([f for f, k in zip(feats, tr) if k], y[tr], args.epochs)
+    w, ranker = fit_two_stage([f for f, k in zip(feats, tr) if k], y[tr], grp[tr], args.epochs)
     meta = dict(lex, threshold=0.5, orphan=0.5, bits=BITS)
     dev_rows = [r for r, k in zip(rows, dev) if k]
     dev_docs = [d for d, k in zip(docs, dev) if k]
     best = None
-    for thr in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4):
+    for thr in (0.2, 0.25, 0.3, 0.35, 0.4):
         for orphan in (0.0, 1.0):
-            model = Model(w.tolist(), dict(meta, threshold=thr, orphan=orphan))
+            model = Model(w.tolist(), dict(meta, threshold=thr, orphan=orphan), ranker.tolist())
             res = evaluate(dev_rows, dev_docs, model, thr)
             f1 = res["partial"][2]
             print(f"dev threshold {thr:.2f} orphans {'on' if orphan else 'off'}: partial F1 {res['partial'][2]:.3f} "
@@ -232,17 +267,19 @@ def main(argv=None) -> int:
                   flush=True)
             if best is None or f1 > best[0]:
                 best = (f1, thr, orphan)
-    w = fit(feats, y, args.epochs)
+    w, ranker = fit_two_stage(feats, y, grp, args.epochs)
     meta.update(threshold=best[1], orphan=best[2], dev_partial_f1=round(best[0], 4),
                 about="Attribution scorer trained by benchmarks/train.py on the training part of "
                       "PolNeAR (Newell, Margolin & Ruths, LREC 2018): hashed-feature weights, "
                       "lemma lists and numbers only.")
     nz = np.flatnonzero(np.abs(w) > 1e-4).astype(np.int32)
+    rnz = np.flatnonzero(np.abs(ranker) > 1e-4).astype(np.int32)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "wb") as f:
-        np.savez_compressed(f, idx=nz, val=w[nz].astype(np.float16), meta=np.array(json.dumps(meta)))
-    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB, {len(nz)} weights): threshold "
-          f"{best[1]}, dev partial F1 {best[0]:.3f} in {time.perf_counter() - t0:.0f}s")
+        np.savez_compressed(f, idx=nz, val=w[nz].astype(np.float16), ridx=rnz,
+                            rval=ranker[rnz].astype(np.float16), meta=np.array(json.dumps(meta)))
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB, {len(nz)} + {len(rnz)} weights): "
+          f"threshold {best[1]}, dev partial F1 {best[0]:.3f} in {time.perf_counter() - t0:.0f}s")
     return 0
 
 

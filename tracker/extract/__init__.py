@@ -19,7 +19,7 @@ from . import cues
 from .clean import boilerplate_ranges, chunk_spans, parse_text
 from .quotes import Quote, find_quotes, quoted_mask
 from .rules import Attribution, SentenceFinder, is_negated, np_range, span_chars, subject_of, trim_chars
-from .model import dense_features, features, group_features, load_model, orphan_features
+from .model import features, group_features, load_model, orphan_features
 from .speakers import ArticleSpeakers, Resolved, peek
 
 __all__ = ["extract_doc", "extract_parsed", "extract_text", "parse_chunks", "CHUNK_CHARS"]
@@ -155,14 +155,19 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
                 _continue(finder, att)
             flist = [features(att, finder, sent) for att in alternatives]
             group_features(flist, [trim_chars(finder.text, a.content_start, a.content_end) for a in alternatives])
+            if model.r is not None:
+                # the ranker picks the cue's span, the decision model says whether it stands
+                k = max(range(len(alternatives)), key=lambda k: model.rank(flist[k]))
+                best = alternatives[k]
+                best.score = model.prob(flist[k])
             for att, feats in zip(alternatives, flist):
-                dense = dense_features(att, finder) if model.v is not None or collect is not None else None
-                att.score = model.prob(feats, dense)
                 if collect is not None:
                     collect.append((feats, base + att.content_start, base + att.content_end, group,
-                                    base + att.cue_start, base + att.cue_end, dense))
-                if best is None or att.score > best.score:
-                    best = att
+                                    base + att.cue_start, base + att.cue_end))
+                if model.r is None:
+                    att.score = model.prob(feats)
+                    if best is None or att.score > best.score:
+                        best = att
             group += 1
             if best is None:
                 continue
@@ -185,7 +190,7 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
             nonlocal group
             p = model.prob(feats)
             if collect is not None:
-                collect.append((feats, qs, qe, group, None, None, None))
+                collect.append((feats, qs, qe, group, None, None))
             group += 1
             return p if p >= threshold else None
 
@@ -295,7 +300,7 @@ def _governing_subject(att: Attribution):
         return None  # the frame saw this clause's own subject and passed it over
     v = tok
     for _ in range(4):
-        if v.head is v or v.dep_ in ("relcl", "ccomp", "pcomp", "csubj", "advcl", "parataxis"):
+        if v.head.i == v.i or v.dep_ in ("relcl", "ccomp", "pcomp", "csubj", "advcl", "parataxis"):
             return None
         v = v.head
         for c in v.children:
@@ -491,7 +496,7 @@ def _leading_speaker(doc, i: int, start: int, lexicon: dict):
                                          mark.text == "," and v.i >= p - 4):
                     return None
                 return subj if _person_like(subj) else None
-        if v.head is v or v.head.i >= i:
+        if v.head.i == v.i or v.head.i >= i:
             break
         v = v.head
     return None

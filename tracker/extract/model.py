@@ -1,11 +1,13 @@
-"""The learned candidate scorer: hashed sparse features of a candidate attribution, a linear model.
+"""The learned candidate scorer: hashed sparse features of a candidate attribution, two linear models.
 
 Every cue the frames find comes with alternative content spans (tracker.extract.rules
 SentenceFinder.candidates); each alternative is described by a few dozen string features (cue
 lemma, frame, span variant, parse context, speaker type, quotation marks, length ...), hashed
-into 2**BITS buckets; a logistic-regression weight vector trained by benchmarks/train.py scores
-it. Per cue the best alternative is kept when its probability reaches the stored threshold.
-The artifact (tracker/data/attribution_model.npz) holds weights and lemma lists only.
+into 2**BITS buckets. A span ranker (softmax weights) picks each cue's span; a decision model
+(logistic-regression weights) gives the pick its probability, and the pick stands when that
+reaches the stored threshold. Both are trained by benchmarks/train.py. The artifact
+(tracker/data/attribution_model.npz) holds weights and lemma lists only; an artifact without
+ranker weights lets the decision model pick the span itself.
 """
 
 from __future__ import annotations
@@ -36,23 +38,29 @@ _CHILD_DEPS = frozenset("aux auxpass neg advmod prt dative dobj ccomp xcomp prep
 class Model:
     """Weights over hashed features, with the threshold and lexicon they were trained with."""
 
-    def __init__(self, weights, meta: dict, dense=None):
+    def __init__(self, weights, meta: dict, ranker=None):
         self.w = [float(x) for x in weights] if not isinstance(weights, list) else weights
         self.meta = meta
         self.threshold = float(meta.get("threshold", 0.5))
-        self.v = dense  # weights over dense_features(), or None
+        self.r = ranker  # weights of the span ranker (which alternative of a cue), or None
+
+    def rank(self, feats: list[str]) -> float:
+        """How good this content span is among its cue's alternatives (a softmax score)."""
+        r = self.r
+        z = 0.0
+        for i in hash_features(feats):
+            z += r[i]
+        return z
 
     def lexicon(self) -> dict:
         """The finder settings: learned cue lemmas, candidate mode."""
         return {"verbs": self.meta.get("verbs", ()), "nouns": self.meta.get("nouns", ()), "wide": True}
 
-    def prob(self, feats: list[str], dense=None) -> float:
+    def prob(self, feats: list[str]) -> float:
         w = self.w
         z = 0.0
         for i in hash_features(feats):
             z += w[i]
-        if dense is not None and self.v is not None:
-            z += float(self.v @ dense)
         if z < -30:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))
@@ -77,40 +85,20 @@ def load_model() -> Optional[Model]:
             idx = data["idx"].astype(np.int64)
             val = data["val"].astype(np.float32)
             meta = json.loads(str(data["meta"]))
-            dense = data["dense"].astype(np.float32) if "dense" in data.files else None
+            ranker = None
+            if "ridx" in data.files:
+                ranker = _unpack(data["ridx"].astype(np.int64), data["rval"].astype(np.float32))
     except (FileNotFoundError, OSError, KeyError, ValueError):
         return None
+    return Model(_unpack(idx, val), meta, ranker)
+
+
+def _unpack(idx, val) -> list[float]:
+    """A dense weight list from the stored nonzero (index, value) pairs."""
     w = [0.0] * (1 << BITS)
     for i, v in zip(idx.tolist(), val.tolist()):
         w[i] = v
-    return Model(w, meta, dense)
-
-
-DENSE_SLOTS = 6  # cue, content first / last word, the words before and after the content, speaker
-
-
-def dense_features(att, finder):
-    """The parser's own contextual vectors (doc.tensor, from tok2vec) at the candidate's key words:
-    what the cue word means here, where the content starts and stops, who speaks. None when the
-    doc has no tensor."""
-    import numpy as np
-
-    doc = finder.doc
-    t = doc.tensor
-    n = len(doc)
-    if t is None or len(t) != n or n == 0:
-        return None
-    width = t.shape[1]
-    out = np.zeros(DENSE_SLOTS * width, dtype=np.float32)
-    i = min(_token_index(finder, att.content_start), n - 1)
-    j = min(max(i, _token_index(finder, att.content_end) - 1), n - 1)
-    slots = (att.cue_token.i if att.cue_token is not None else None, i, j,
-             i - 1 if i > 0 else None, j + 1 if j + 1 < n else None,
-             att.speaker_head.i if att.speaker_head is not None else None)
-    for k, ti in enumerate(slots):
-        if ti is not None:
-            out[k * width:(k + 1) * width] = t[ti]
-    return out
+    return w
 
 
 def _bucket(n: int) -> int:
@@ -141,7 +129,7 @@ def features(att, finder, sent) -> list[str]:
                 if c.dep_ == "prep":
                     f.append("lp=" + lem + "|" + c.lower_)
         head = tok.head
-        if head is not tok:
+        if head.i != tok.i:
             f.append("hd=" + head.lemma_.lower())
             f.append("hdp=" + tok.dep_ + "|" + head.pos_)
         else:

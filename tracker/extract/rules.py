@@ -66,7 +66,7 @@ def is_negated(tok) -> bool:
     h = tok
     # "declined to say", "refused to comment", "did not want to say"
     for _ in range(2):
-        if h.dep_ in ("xcomp", "ccomp") and h.head is not h:
+        if h.dep_ in ("xcomp", "ccomp") and h.head.i != h.i:
             h = h.head
             if h.lemma_ in cues.NEGATING_HEADS:
                 return True
@@ -93,7 +93,7 @@ def subject_of(verb, depth: int = 0):
                     return p
     if any(c.dep_ in ("nsubjpass", "expl") for c in verb.children):
         return None
-    if depth < 3 and verb.head is not verb:
+    if depth < 3 and verb.head.i != verb.i:
         if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
             return subject_of(verb.head, depth + 1)
         if verb.dep_ in ("xcomp", "advcl", "acl") and (verb.tag_ in ("VBG", "VB") or verb.dep_ == "xcomp"):
@@ -320,6 +320,10 @@ class SentenceFinder:
                 re_ = tok.right_edge
                 if re_.idx + len(re_.text) > ce:
                     add(cs, re_.idx + len(re_.text), "subtree")
+        if att.frame in ("passive", "relcl") and tok is not None:
+            # the whole clause: "who was formally nominated as ...", "Roof is accused of ..."
+            left, right = tok.left_edge, tok.right_edge
+            add(left.idx, right.idx + len(right.text), "clause")
         # the whole sentence, frame included ('At one point, she said, she was considering ...')
         first = doc[sent.start]
         add(first.idx, sent_end, "sent")
@@ -391,7 +395,7 @@ class SentenceFinder:
         if pobj is None:
             return None
         sl, sr = np_range(pobj)
-        head = tok.head if tok.head is not tok else None
+        head = tok.head if tok.head.i != tok.i else None
         phrase = (tok.i, max(to.right_edge.i, tok.right_edge.i))
         if head is None or head.i == tok.i:
             left, right = sent.start, sent.end - 1
@@ -536,6 +540,10 @@ class SentenceFinder:
                 if qb is not None:
                     frame = "quote"
                     q_after = qb
+        if frame is None and self.wide and (lem in cues.OBJECT_CONTENT_VERBS or lem in self.learned_verbs):
+            found = self.object_before(tok)
+            if found is not None:
+                left, right, frame = found
         if frame is None:
             return None
         if frame == "quote":
@@ -586,10 +594,30 @@ class SentenceFinder:
                            speaker_start=ss, speaker_end=se, cue_token=tok, source=source,
                            channel_token=channel_tok, score=score)
 
+    def object_before(self, tok):
+        """What the verb is about when it stands before it (candidate mode only): the subject of
+        a passive ("The report was released"), or the word a relative clause hangs on ("which
+        friends described as miserable", "stances that he has since disavowed")."""
+        rel = None
+        for c in tok.children:
+            if c.dep_ == "nsubjpass" and c.i < tok.i:
+                left, right = np_range(c)
+                return left, right, "passive"
+            if c.dep_ in ("dobj", "nsubjpass", "pobj") and c.tag_ in ("WDT", "WP") and c.i < tok.i:
+                rel = c
+        if tok.dep_ != "relcl" or tok.head.pos_ not in ("NOUN", "PROPN", "PRON"):
+            return None
+        if rel is not None and rel.lower_ != "that":
+            return rel.i, rel.i, "relcl"
+        if any(c.dep_ in ("dobj", "ccomp", "xcomp") and c.i > tok.i for c in tok.children):
+            return None  # the clause has its own object: the noun is not what was said
+        left, right = np_range(tok.head)
+        return left, min(right, tok.head.i), "relcl"
+
     def parenthetical(self, tok, subj, sent):
         """', many economists say,' inside the content: the content is the whole sentence."""
         doc = self.doc
-        if subj is None or subj.head is not tok or subj.i > tok.i:
+        if subj is None or subj.head.i != tok.i or subj.i > tok.i:
             return None
         if any(c.dep_ in ("dobj", "xcomp", "ccomp") for c in tok.children):
             return None
@@ -649,7 +677,7 @@ class SentenceFinder:
             return None
         # the frame: from a comma before the cue (or its subject) to the sentence end
         start = tok.i
-        if subj is not None and subj.head is not tok:
+        if subj is not None and subj.head.i != tok.i:
             subj = None  # inherited through coordination: not part of this frame
         if subj is not None and subj.i < tok.i:
             start = np_range(subj)[0]
@@ -685,7 +713,7 @@ class SentenceFinder:
         right = k - 1
         while left <= right and (doc[left].is_space):
             left += 1
-        head = tok.head if tok.head is not tok else None
+        head = tok.head if tok.head.i != tok.i else None
         subj_i = None
         if head is not None:
             s2 = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
