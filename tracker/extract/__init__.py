@@ -171,7 +171,7 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
             group += 1
             if best is None:
                 continue
-            if best.score < threshold and not (keep_structural and alternatives[0].frame in STRUCTURAL_FRAMES):
+            if best.score < threshold and not (keep_structural and _structural(alternatives[0])):
                 continue
             st = _statement(text, base, best, sent, speakers, mask, quotes, boiler)
             if st is not None:
@@ -200,6 +200,18 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
     for i, st in enumerate(statements):
         st.position = i
     return statements
+
+
+def _structural(att: Attribution) -> bool:
+    """The frame itself is the evidence: "according to", ", reported X", a quotation at its cue,
+    or a speaker who said or told that ... (a hand-listed speech verb with a that-clause)."""
+    if att.frame in STRUCTURAL_FRAMES:
+        return True
+    tok = att.cue_token
+    return att.frame == "ccomp" and att.speaker_head is not None and tok is not None \
+        and tok.lemma_.lower() in cues.SPEECH_VERBS and att.content_start > att.cue_start \
+        and any(c.dep_ == "ccomp" and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
+                for c in tok.children)
 
 
 def _continue(finder, att: Attribution) -> None:

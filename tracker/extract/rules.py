@@ -224,10 +224,15 @@ class SentenceFinder:
         q = next((q for q in self.quotes if q.start == k), None)
         if q is None or not q.double:
             return None
-        inner = text[q.inner[0]:q.inner[1]].rstrip()
-        if not (inner[-1:] in ".!?" or text[q.end:q.end + 1] in (".", "!", "?", "\n", "")):
-            return None  # '"B," she added': B has its own frame
+        if self.has_own_frame(q):
+            return None
         return q.start, trim_chars(text, *q.inner)[1]
+
+    def has_own_frame(self, q) -> bool:
+        """'"B," she added': a quotation that does not end its sentence is someone's by a frame
+        of its own, not the continuation of an earlier one."""
+        inner = self.text[q.inner[0]:q.inner[1]].rstrip()
+        return not (inner[-1:] in ".!?" or self.text[q.end:q.end + 1] in (".", "!", "?", "\n", ""))
 
     def quote_before(self, pos: int, max_gap: int = 3):
         """A quote ending just before char pos (only spaces/commas between)."""
@@ -350,6 +355,9 @@ class SentenceFinder:
         if para_end < 0:
             para_end = len(text)
         nxt = [q for q in self.quotes if q.double and q.start >= start and q.start < para_end]
+        own = next((k for k, q in enumerate(nxt) if self.has_own_frame(q)), None)
+        if own is not None:
+            nxt = nxt[:own]  # not past a quotation that has its own speaker
         if nxt and nxt[0].start - start < 600:
             add(cs, nxt[0].end, "nextq")
             if len(nxt) > 1:
@@ -359,7 +367,8 @@ class SentenceFinder:
             j = para_end
             for q in self.quotes:
                 if q.double and q.start >= para_end and q.start - j < 4 and q.start > start:
-                    add(cs, q.end, "nextpara")
+                    if not self.has_own_frame(q):
+                        add(cs, q.end, "nextpara")
                     break
         return out
 
@@ -760,7 +769,7 @@ class SentenceFinder:
             if any(w.strip(",.;") in GAP_CUES for w in gap.lower().split()):
                 return cs, ce  # '"A," she said, adding that "B"': B has its own cue
             if q.double:
-                return cs, max(ce, q.end)
+                return cs, ce if self.has_own_frame(q) else max(ce, q.end)
         return cs, ce
 
     def noun(self, tok, sent) -> Optional[Attribution]:
