@@ -95,7 +95,6 @@ def test_beliefs():
 
 def test_intentions_are_found_and_weighted():
     """The rules find "X wants"; the learned weight (few annotated in news) sets its confidence."""
-
     text = "The union wants to renegotiate the contract."
     out = extract_parsed(text, parse_chunks(load_nlp(), text), threshold=0.0)
     s = find(out, "to renegotiate the contract")
