@@ -139,25 +139,35 @@ def candidates(rows, docs, lex: dict):
     return feats, np.array(labels, dtype=np.float32), np.array(art), np.array(grp)
 
 
-def fit(feats, y, epochs: int = EPOCHS) -> np.ndarray:
-    """Logistic regression, full-batch Adam over a sparse binary design (CSR by hand)."""
+def _design(feats) -> tuple[np.ndarray, np.ndarray, int]:
+    """The sparse binary design of hashed feature lists: (bucket per entry, its row, rows)."""
     n = len(feats)
-    lens = np.array([len(f) for f in feats])
     idx = np.concatenate(feats) if n else np.zeros(0, np.int32)
-    rows = np.repeat(np.arange(n), lens)
+    rows = np.repeat(np.arange(n), [len(f) for f in feats])
+    return idx, rows, n
+
+
+def _adam(feats, grad, epochs: int) -> np.ndarray:
+    """Full-batch Adam with L2 over the design of feats; grad(z) gives the loss gradient of
+    each row's score z."""
+    idx, rows, n = _design(feats)
     w = np.zeros(1 << BITS, dtype=np.float64)
     m = np.zeros_like(w)
     v = np.zeros_like(w)
     b1, b2, eps = 0.9, 0.999, 1e-8
     for t in range(1, epochs + 1):
         z = np.bincount(rows, weights=w[idx], minlength=n)
-        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        err = (p - y) / n
-        g = np.bincount(idx, weights=err[rows], minlength=1 << BITS) + L2 * w
+        g = np.bincount(idx, weights=grad(z)[rows], minlength=1 << BITS) + L2 * w
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
         w -= LR * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
     return w.astype(np.float32)
+
+
+def fit(feats, y, epochs: int = EPOCHS) -> np.ndarray:
+    """Logistic regression over the hashed features."""
+    n = len(feats)
+    return _adam(feats, lambda z: (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))) - y) / n, epochs)
 
 
 def _group_bounds(grp: np.ndarray) -> np.ndarray:
@@ -170,41 +180,25 @@ def fit_ranker(feats, y, grp, epochs: int = EPOCHS) -> np.ndarray:
     a right one and a choice, maximizing the probability of the right ones."""
     starts = _group_bounds(grp)
     sizes = np.diff(np.r_[starts, len(grp)])
-    pos = np.add.reduceat(y, starts)
-    keep_group = (sizes > 1) & (pos > 0)
-    keep = np.repeat(keep_group, sizes)
+    keep = np.repeat((sizes > 1) & (np.add.reduceat(y, starts) > 0), sizes)
     feats = [f for f, k in zip(feats, keep) if k]
     y, grp = y[keep], grp[keep]
     starts = _group_bounds(grp)
     gid = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(grp)]))
-    n, ng = len(feats), len(starts)
-    lens = np.array([len(f) for f in feats])
-    idx = np.concatenate(feats)
-    rows = np.repeat(np.arange(n), lens)
-    w = np.zeros(1 << BITS, dtype=np.float64)
-    m = np.zeros_like(w)
-    v = np.zeros_like(w)
-    b1, b2, eps = 0.9, 0.999, 1e-8
-    for t in range(1, epochs + 1):
-        z = np.bincount(rows, weights=w[idx], minlength=n)
-        z -= np.maximum.reduceat(z, starts)[gid]
-        e = np.exp(z)
+
+    def grad(z):
+        e = np.exp(z - np.maximum.reduceat(z, starts)[gid])
         p = e / np.add.reduceat(e, starts)[gid]
         py = p * y
-        q = py / np.add.reduceat(py, starts)[gid]
-        g = np.bincount(idx, weights=((p - q) / ng)[rows], minlength=1 << BITS) + L2 * w
-        m = b1 * m + (1 - b1) * g
-        v = b2 * v + (1 - b2) * g * g
-        w -= LR * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
-    return w.astype(np.float32)
+        return (p - py / np.add.reduceat(py, starts)[gid]) / len(starts)
+
+    return _adam(feats, grad, epochs)
 
 
 def chosen(feats, grp, ranker: np.ndarray) -> np.ndarray:
     """Index of the ranker's pick in each cue's group of candidates."""
-    n = len(feats)
-    lens = np.array([len(f) for f in feats])
-    rows = np.repeat(np.arange(n), lens)
-    z = np.bincount(rows, weights=ranker[np.concatenate(feats)], minlength=n)
+    idx, rows, n = _design(feats)
+    z = np.bincount(rows, weights=ranker[idx], minlength=n)
     starts = _group_bounds(grp)
     gid = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n]))
     order = np.lexsort((-z, gid))  # per group, the best first
