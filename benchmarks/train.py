@@ -37,7 +37,7 @@ import split  # noqa: E402
 from tracker.evaluate import _jaccard, _trim, score  # noqa: E402
 from tracker.extract import extract_parsed  # noqa: E402
 from tracker.extract.clean import parse_text  # noqa: E402
-from tracker.extract.model import BITS, Model, hash_features  # noqa: E402
+from tracker.extract.model import BITS, Model, hashed  # noqa: E402
 from tracker.nlp import load_nlp  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "tracker" / "data" / "attribution_model.npz"
@@ -131,7 +131,7 @@ def candidates(rows, docs, lex: dict):
         for (f, s, e, g, c0, c1), j in zip(coll, jac):
             best_of[g] = max(best_of[g], j)
         for (f, s, e, g, c0, c1), j in zip(coll, jac):
-            feats.append(np.array(sorted(set(hash_features(f))), dtype=np.int32))
+            feats.append(np.array(sorted(hashed(f)), dtype=np.int32))
             labels.append(1.0 if j >= 0.5 and j >= best_of[g] - MARGIN else 0.0)
             art.append(a)
             grp.append(g0 + g)

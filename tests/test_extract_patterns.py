@@ -226,3 +226,45 @@ def test_speaker_of_the_clause_above_the_cue():
     text = "Rita Moss is a fervent supporter of the new stadium plan."
     s = find(extract_parsed(text, parse_chunks(load_nlp(), text), threshold=0.0), "stadium plan")
     assert s.speaker_text == "Rita Moss"
+
+
+@pytest.mark.parametrize("text, speaker, claim", [
+    ("OSLO — Finance Minister Kari Dahl said the krone would stay weak through the winter.",
+     "Finance Minister Kari Dahl", "the krone would stay weak through the winter"),
+    ("CAIRO (Reuters) - Ahmed Nour said the canal tolls would rise in March.",
+     "Ahmed Nour", "the canal tolls would rise in March"),
+    ("SAN DIEGO — The port will close two berths for repairs, officials said on Friday.",
+     "officials", "The port will close two berths for repairs"),
+])
+def test_dateline_is_neither_speaker_nor_claim(text, speaker, claim):
+    [s] = [s for s in run(text) if s.cue == "said"]
+    assert s.speaker_text == speaker and s.claim == claim
+
+
+def test_capitalized_organization_opening_a_sentence_still_speaks():
+    s = find(run("UNICEF, the children's agency, said the camps needed clean water."), "clean water")
+    assert s.speaker_text == "UNICEF"
+
+
+def test_subject_of_appears_is_part_of_the_claim_not_a_speaker():
+    text = "Rice exports from the delta appear to have doubled since the spring."
+    s = find(extract_parsed(text, parse_chunks(load_nlp(), text), threshold=0.0), "to have doubled")
+    if s.claim.startswith("Rice exports"):
+        assert s.speaker_text is None
+    else:
+        assert s.speaker_text == "Rice exports from the delta"
+
+
+def test_alternative_spans_are_described_by_what_they_add():
+    from tracker.extract.model import group_features
+    from tracker.extract.rules import SentenceFinder
+
+    text = "The mayor said the bridge would open in May, which surprised the council."
+    doc = load_nlp()(text)
+    finder = SentenceFinder(doc, text, [])
+    base = (text.index("the bridge"), text.index(", which"))
+    longer = (base[0], text.index("."))
+    feats = [["var=base"], ["var=right"]]
+    group_features(feats, [base, longer], finder)
+    assert "dw=R+|which" in feats[1] and "d=R+" in feats[1]
+    assert not any(f.startswith("d=") for f in feats[0])

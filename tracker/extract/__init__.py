@@ -19,7 +19,7 @@ from . import cues
 from .clean import boilerplate_ranges, chunk_spans, parse_text
 from .quotes import Quote, find_quotes, quoted_mask
 from .rules import Attribution, SentenceFinder, is_negated, np_range, span_chars, subject_of, trim_chars
-from .model import features, group_features, load_model, orphan_features
+from .model import features, group_features, hashed, load_model, orphan_features
 from .speakers import ArticleSpeakers, Resolved, peek
 
 __all__ = ["extract_doc", "extract_parsed", "extract_text", "parse_chunks", "CHUNK_CHARS"]
@@ -154,18 +154,19 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
             for att in alternatives:
                 _continue(finder, att)
             flist = [features(att, finder, sent) for att in alternatives]
-            group_features(flist, [trim_chars(finder.text, a.content_start, a.content_end) for a in alternatives])
+            group_features(flist, [trim_chars(finder.text, a.content_start, a.content_end) for a in alternatives], finder)
+            hlist = [hashed(f) for f in flist]
             if model.r is not None:
                 # the ranker picks the cue's span, the decision model says whether it stands
-                k = max(range(len(alternatives)), key=lambda k: model.rank(flist[k]))
+                k = max(range(len(alternatives)), key=lambda k: model.rank(hlist[k]))
                 best = alternatives[k]
-                best.score = model.prob(flist[k])
-            for att, feats in zip(alternatives, flist):
+                best.score = model.prob(hlist[k])
+            for att, feats, h in zip(alternatives, flist, hlist):
                 if collect is not None:
                     collect.append((feats, base + att.content_start, base + att.content_end, group,
                                     base + att.cue_start, base + att.cue_end))
                 if model.r is None:
-                    att.score = model.prob(feats)
+                    att.score = model.prob(h)
                     if best is None or att.score > best.score:
                         best = att
             group += 1
@@ -188,7 +189,7 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
     if model.meta.get("orphan", 0.5) >= threshold:
         def scorer(feats, qs, qe):
             nonlocal group
-            p = model.prob(feats)
+            p = model.prob(hashed(feats))
             if collect is not None:
                 collect.append((feats, qs, qe, group, None, None))
             group += 1
@@ -361,6 +362,9 @@ def _statement(text, base, att: Attribution, sent, speakers: ArticleSpeakers, ma
             if "\n" not in mention and mention.strip().lower() not in cues.NOT_SPEAKERS:
                 ss, se, spk = base + a, base + b, mention
                 resolved = speakers.resolve(subj, mention)
+    elif (att.cue_lemma or "").split(" ")[0] in cues.RAISING_VERBS and cs <= base + att.speaker_start \
+            and base + att.speaker_end <= ce:
+        pass  # "Turnout appears to have fallen": the subject is part of what appears, nobody says it
     else:
         ss, se = base + att.speaker_start, base + att.speaker_end
         spk = text[ss:se]

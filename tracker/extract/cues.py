@@ -156,3 +156,9 @@ NEGATION_WORDS = frozenset("not n't never no nor".split())
 
 # Cue words that are never a speaker name (a guard against "Also Read" and headlines).
 NOT_SPEAKERS = frozenset("read also said says watch related more".split())
+
+# Verbs whose subject belongs to the content, not to a speaker ("X appears to ...", "X seems ...").
+RAISING_VERBS = frozenset({"appear", "seem"})
+
+# Verbs whose direct object is the person addressed, not what was said ("told the crowd: ...").
+ADDRESSEE_VERBS = frozenset({"tell", "ask", "assure", "remind", "warn", "urge", "inform", "promise"})

@@ -44,11 +44,12 @@ class Model:
         self.threshold = float(meta.get("threshold", 0.5))
         self.r = ranker  # weights of the span ranker (which alternative of a cue), or None
 
-    def rank(self, feats: list[str]) -> float:
-        """How good this content span is among its cue's alternatives (a softmax score)."""
+    def rank(self, idx) -> float:
+        """How good this content span is among its cue's alternatives (a softmax score), from
+        its hashed features (hashed())."""
         r = self.r
         z = 0.0
-        for i in hash_features(feats):
+        for i in idx:
             z += r[i]
         return z
 
@@ -56,10 +57,11 @@ class Model:
         """The finder settings: learned cue lemmas, candidate mode."""
         return {"verbs": self.meta.get("verbs", ()), "nouns": self.meta.get("nouns", ()), "wide": True}
 
-    def prob(self, feats: list[str]) -> float:
+    def prob(self, idx) -> float:
+        """The probability that this candidate is an attribution, from its hashed features."""
         w = self.w
         z = 0.0
-        for i in hash_features(feats):
+        for i in idx:
             z += w[i]
         if z < -30:
             return 0.0
@@ -69,6 +71,12 @@ class Model:
 def hash_features(feats) -> list[int]:
     # surrogatepass: a lone surrogate in the text (it happens) must hash, not crash
     return [zlib.crc32(f.encode("utf-8", "surrogatepass")) & MASK for f in feats]
+
+
+def hashed(feats) -> set[int]:
+    """The distinct buckets of a feature list, as the models were trained on them: a feature
+    that occurs twice counts once."""
+    return set(hash_features(feats))
 
 
 @functools.lru_cache(maxsize=None)
@@ -198,19 +206,55 @@ def features(att, finder, sent) -> list[str]:
     return f
 
 
-def group_features(feats_list: list, spans: list) -> None:
-    """Add to each alternative of one cue where it stands among the others (shortest, longest)."""
+def group_features(feats_list: list, spans: list, finder=None) -> None:
+    """Add to each alternative of one cue where it stands among the others (shortest, longest)
+    and, with the finder, what it adds to or cuts from the frame's own span (the first one)."""
     n = len(spans)
     if n < 2:
         for f in feats_list:
             f.append("alone")
         return
+    if finder is not None:
+        for k in range(1, n):
+            var = next((x[4:] for x in feats_list[k] if x.startswith("var=")), "")
+            feats_list[k] += _delta_features(finder, spans[0], spans[k], var)
     lens = [e - s for s, e in spans]
     order = sorted(range(n), key=lambda k: lens[k])
     for r, k in enumerate(order):
         var = next((x[4:] for x in feats_list[k] if x.startswith("var=")), "")
         tag = "short" if r == 0 else ("long" if r == n - 1 else "mid")
         feats_list[k] += ["rank=" + tag, "rankv=" + tag + "|" + var]
+
+
+def _delta_features(finder, base: tuple, span: tuple, var: str) -> list[str]:
+    """What an alternative span adds to or cuts from the frame's own span, on each side: where
+    annotators cut a content is decided by the words at stake ("..., which", "as he ...")."""
+    doc = finder.doc
+    n = len(doc)
+    out = []
+    verbs, commas, speech = _token_counts(finder)
+    for side, a, b, grow in (("R", min(base[1], span[1]), max(base[1], span[1]), span[1] > base[1]),
+                             ("L", min(base[0], span[0]), max(base[0], span[0]), span[0] < base[0])):
+        if b - a <= 0:
+            continue
+        tag = side + ("+" if grow else "-")
+        i = min(_token_index(finder, a), n - 1)
+        j = max(i + 1, min(_token_index(finder, b), n))
+        while i < j - 1 and doc[i].is_space:
+            i += 1
+        d1 = _tok_desc(doc[i])
+        k = i + 1
+        while k < j and (doc[k].is_space or doc[k].is_punct):
+            k += 1
+        d2 = _tok_desc(doc[k]) if k < j else "$"
+        nb = _bucket(j - i)
+        out += ["d=" + tag, "dv=" + tag + "|" + var, "df=" + tag + "|" + d1, "df2=" + tag + "|" + d1 + "|" + d2,
+                "dlen=%s|%d" % (tag, nb), "dverb=%s|%d" % (tag, verbs[j] - verbs[i] > 0),
+                "dspeech=%s|%d" % (tag, speech[j] - speech[i] > 0), "dcomma=%s|%d" % (tag, min(2, commas[j] - commas[i]))]
+        if side == "R" and k < j:
+            w = doc[k]
+            out.append("dw=" + tag + "|" + (w.lower_ if w.pos_ in ("SCONJ", "CCONJ", "ADP", "PRON", "ADV") else w.pos_))
+    return out
 
 
 def _token_index(finder, char: int) -> int:

@@ -16,6 +16,7 @@ from . import cues
 
 PUNCT_EDGE = set(" \t\n\r\u00a0\"'“”‘’«»‹›„‟‚‛`,;:—–-()[]")
 SUBJECT_DEPS = ("nsubj", "csubj")
+DASHES = ("—", "–", "-", "--")
 CONTENT_CLAUSE_DEPS = ("ccomp", "parataxis")
 TIME_ENTS = ("DATE", "TIME")
 GAP_CUES = frozenset("adding saying noting explaining telling asking arguing writing insisting warning "
@@ -77,14 +78,54 @@ def is_negated(tok) -> bool:
     return False
 
 
+def is_dateline(tok) -> bool:
+    """A place in capitals opening a sentence ("WASHINGTON —", "LONDON (Reuters) -"): where the
+    story was filed, never who spoke."""
+    if not (tok.text.isupper() and len(tok.text) > 1 and tok.pos_ == "PROPN"):
+        return False
+    doc = tok.doc
+    k = tok.i
+    while not doc[k].is_sent_start:  # only capitals before it in its sentence ("NEW YORK")
+        k -= 1
+        if not doc[k].text.isupper():
+            return False
+    nxt = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+    if nxt == "(":  # "LONDON (Reuters) -", not "NATO (the alliance) said"
+        return tok.i + 2 < len(doc) and doc[tok.i + 2].lower_ in cues.MEDIA
+    return nxt in DASHES
+
+
+def after_dateline(doc, left: int, right: int) -> int:
+    """The first token after a dateline that opens the span ("WASHINGTON — ...", "LONDON (Reuters) - ...")."""
+    j = left
+    while j < right and doc[j].text.isupper() and doc[j].pos_ == "PROPN":
+        j += 1
+    if j == left or not is_dateline(doc[j - 1]):
+        return left
+    if doc[j].text == "(":
+        close = next((k for k in range(j, min(right, j + 6)) if doc[k].text == ")"), None)
+        if close is None:
+            return left
+        j = close + 1
+    while j < right and (doc[j].text in DASHES or doc[j].is_space):
+        j += 1
+    return j if j <= right else left
+
+
 def subject_of(verb, depth: int = 0):
     """The subject token of a verb, inherited through coordination and participial clauses."""
     for c in verb.children:
         if c.dep_ in SUBJECT_DEPS:
             # "Clinton, who said ...": the relative pronoun is the mention (resolved via its noun)
             if c.dep_ == "nsubj" and c.lower_ == "it" and any(x.dep_ == "ccomp" for x in verb.children) \
-                    and verb.lemma_ in ("seem", "appear"):
+                    and verb.lemma_ in cues.RAISING_VERBS:
                 return None
+            if is_dateline(c):
+                # "LONDON (Reuters) - Donald Trump said": the parser hangs the speaker off the place
+                named = [a for a in c.children if a.dep_ == "appos" and a.lower_ not in cues.MEDIA]
+                if named:
+                    return named[-1]
+                continue  # the speaker may be a second subject
             return c
     for c in verb.children:
         if c.dep_ == "agent":
@@ -488,7 +529,13 @@ class SentenceFinder:
         if subj is not None and subj.i > tok.i:
             frame_end = max(frame_end, np_range(subj)[1])
         q_after = None
-        if frame_end + 1 < len(doc):
+        if lem in cues.ADDRESSEE_VERBS and dobj is not None and dobj.i > frame_end:
+            # "told the crowd: "...": the object is who was told, the quotation what
+            addressee_end = np_range(dobj)[1]
+            q_after = self.quote_after(doc[addressee_end].idx + len(doc[addressee_end].text))
+            if q_after is not None:
+                dobj = None
+        if q_after is None and frame_end + 1 < len(doc):
             q_after = self.quote_after(doc[frame_end].idx + len(doc[frame_end].text))
         in_quote = self.quote_at(tok.idx)
         if clause is not None and lem not in ("call",):
@@ -570,6 +617,7 @@ class SentenceFinder:
                 right -= 1
             if frame in ("ccomp", "trailing"):
                 left, right = self.cut_trailing_frame(left, right, sent)
+            left = after_dateline(doc, left, right)
             cs, ce = span_chars(doc, left, right)
             # quotations the content runs into extend it (multi-sentence, multi-paragraph quotes)
             cs, ce = self.extend_over_quotes(cs, ce, tok.idx, in_quote)
