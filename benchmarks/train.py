@@ -87,12 +87,15 @@ def cue_lemma_of(doc, start: int, end: int):
 
 def lexicon(rows, docs) -> dict:
     gold_count = collections.Counter()
+    adj_count = collections.Counter()
     pos_of = {}
     seen = collections.Counter()
     for r, doc in zip(rows, docs):
         for t in doc:
             if t.pos_ in ("VERB", "NOUN", "AUX"):
                 seen[t.lemma_.lower()] += 1
+            elif t.pos_ == "ADJ" and t.dep_ in ("acomp", "ROOT", "conj"):
+                seen["adj:" + t.lemma_.lower()] += 1
         for g in r["statements"]:
             if g.get("cue_start") is None:
                 continue
@@ -100,13 +103,19 @@ def lexicon(rows, docs) -> dict:
             if lem:
                 gold_count[lem] += 1
                 pos_of[lem] = pos
+            span = doc.char_span(g["cue_start"], g["cue_end"], alignment_mode="expand")
+            for t in span if span is not None else ():
+                if t.pos_ == "ADJ" and t.dep_ in ("acomp", "ROOT", "conj"):
+                    adj_count[t.lemma_.lower()] += 1  # "critical of", "confident that"
 
     def pick(kinds):
         return sorted(lem for lem, c in gold_count.items()
                       if c >= MIN_GOLD and pos_of[lem] in kinds and c / max(1, seen[lem]) >= MIN_SHARE
                       and lem.isalpha())
 
-    return {"verbs": pick(("VERB", "AUX")), "nouns": pick(("NOUN",))}
+    adjs = sorted(a for a, c in adj_count.items()
+                  if c >= MIN_GOLD and c / max(1, seen["adj:" + a]) >= MIN_SHARE and a.isalpha() and len(a) > 2)
+    return {"verbs": pick(("VERB", "AUX")), "nouns": pick(("NOUN",)), "adjs": adjs}
 
 
 def candidates(rows, docs, lex: dict):

@@ -268,3 +268,19 @@ def test_alternative_spans_are_described_by_what_they_add():
     group_features(feats, [base, longer], finder)
     assert "dw=R+|which" in feats[1] and "d=R+" in feats[1]
     assert not any(f.startswith("d=") for f in feats[0])
+
+
+def test_adjective_frames_are_candidates():
+    # "critical of", "confident that": whether they stand is the scorer's call; here, what they propose
+    text = "The governor was sharply critical of the new water budget. Analysts are confident that rates will fall."
+    out = extract_parsed(text, parse_chunks(load_nlp(), text), threshold=0.0)
+    s = find(out, "new water budget")
+    assert (s.claim, s.speaker_text) == ("the new water budget", "The governor")
+    s = find(out, "rates will fall")
+    assert s.speaker_text == "Analysts"
+
+
+def test_negated_adjective_frame_makes_nothing():
+    text = "The governor was not critical of the new water budget."
+    out = extract_parsed(text, parse_chunks(load_nlp(), text), threshold=0.0)
+    assert not [s for s in out if "water budget" in s.claim]

@@ -55,7 +55,8 @@ class Model:
 
     def lexicon(self) -> dict:
         """The finder settings: learned cue lemmas, candidate mode."""
-        return {"verbs": self.meta.get("verbs", ()), "nouns": self.meta.get("nouns", ()), "wide": True}
+        return {"verbs": self.meta.get("verbs", ()), "nouns": self.meta.get("nouns", ()),
+                "adjs": self.meta.get("adjs", ()), "wide": True}
 
     def prob(self, idx) -> float:
         """The probability that this candidate is an attribution, from its hashed features."""

@@ -229,6 +229,7 @@ class SentenceFinder:
         self.verb_lemmas = (cues.SPEECH_VERBS | cues.MENTAL_VERBS | cues.OBJECT_CONTENT_VERBS
                             | cues.XCOMP_CONTENT_VERBS | cues.INVERTED_VERBS | self.learned_verbs)
         self.noun_lemmas = frozenset(cues.REPORTING_NOUNS) | self.learned_nouns
+        self.adj_lemmas = frozenset((weights or {}).get("adjs", ())) if (weights or {}).get("wide") else frozenset()
         self.doc = doc
         self.text = text  # the chunk text (same offsets as doc)
         self.quotes = quotes  # Quote objects with chunk-relative offsets
@@ -313,6 +314,12 @@ class SentenceFinder:
             lem = tok.lemma_.lower()
             if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
                 att = self.according(tok, sent)
+                if att is not None:
+                    out.append(att)
+                    used_cues.add(tok.i)
+                continue
+            if lem in self.adj_lemmas and tok.pos_ == "ADJ":
+                att = self.adjective(tok, sent)
                 if att is not None:
                     out.append(att)
                     used_cues.add(tok.i)
@@ -436,6 +443,43 @@ class SentenceFinder:
                 return Attribution(tok.idx, tok.idx + len(tok.text), tok.lemma_.lower(), cs, ce, "nounprep",
                                    speaker_head=spk, speaker_start=ss, speaker_end=se, cue_token=tok)
         return None
+
+    def adjective(self, tok, sent) -> Optional[Attribution]:
+        """'X is critical of Y', 'X was confident that Y', 'it is unclear whether Y': the
+        adjective's object or clause (candidate mode, learned adjectives only)."""
+        doc = self.doc
+        if tok.dep_ not in ("acomp", "ROOT", "conj") or is_negated(tok) or is_negated(tok.head):
+            return None
+        target = None
+        for c in tok.children:
+            if c.i < tok.i:
+                continue
+            if c.dep_ in ("ccomp", "xcomp"):
+                target = c
+                break
+            if c.dep_ == "prep" and c.lower_ in ABOUT_PREPS + ("toward", "towards", "that"):
+                target = next((x for x in c.children if x.dep_ in ("pobj", "pcomp")), None)
+                if target is not None:
+                    break
+        if target is None:
+            return None
+        left, right = subtree_range(target)
+        while right > left and (doc[right].is_punct or doc[right].is_space):
+            right -= 1
+        if left > right:
+            return None
+        cs, ce = span_chars(doc, left, right)
+        verb = tok.head if tok.dep_ == "acomp" else tok
+        subj = subject_of(verb)
+        if subj is not None and (subj.lower_ in ("it", "there") or subj.lower_ in cues.NOT_SPEAKERS):
+            subj = None
+        ss = se = None
+        if subj is not None:
+            ss, se = span_chars(doc, *np_range(subj))
+            if ss < ce and cs < se:
+                return None
+        return Attribution(tok.idx, tok.idx + len(tok.text), tok.lemma_.lower(), cs, ce, "adj",
+                           speaker_head=subj, speaker_start=ss, speaker_end=se, cue_token=tok)
 
     # -- frames
     def according(self, tok, sent) -> Optional[Attribution]:
@@ -566,7 +610,7 @@ class SentenceFinder:
             if spk is not None:
                 subj = spk
             frame = "trailing"
-        elif dobj is not None and (lem in cues.OBJECT_CONTENT_VERBS or lem in self.learned_verbs) and dobj.i > tok.i and not (dobj.pos_ == "PRON" and dobj.lower_ not in ("this", "that", "it")):
+        elif dobj is not None and (lem in cues.OBJECT_CONTENT_VERBS or lem in self.learned_verbs) and dobj.i > tok.i and (self.wide or not (dobj.pos_ == "PRON" and dobj.lower_ not in ("this", "that", "it"))):
             left, right = subtree_range(dobj)
             if oprd is not None and oprd.i > dobj.i:
                 right = max(right, oprd.right_edge.i)
