@@ -284,3 +284,24 @@ def test_negated_adjective_frame_makes_nothing():
     text = "The governor was not critical of the new water budget."
     out = extract_parsed(text, parse_chunks(load_nlp(), text), threshold=0.0)
     assert not [s for s in out if "water budget" in s.claim]
+
+
+def candidates_of(text):
+    return extract_parsed(text, parse_chunks(load_nlp(), text), threshold=0.0)
+
+
+def test_reporting_noun_before_is_proposes_what_follows():
+    s = find(candidates_of("Her argument was that the levy would pay for the new library."), "levy would pay")
+    assert s.cue == "argument" and s.claim == "that the levy would pay for the new library"
+    assert s.speaker_text == "Her"
+
+
+def test_what_seems_is_the_whole_clause_with_no_speaker():
+    s = find(candidates_of("The new council seems ready to approve the harbour budget."), "ready to approve")
+    assert s.claim == "The new council seems ready to approve the harbour budget" and s.speaker_text is None
+
+
+def test_a_poll_opening_the_sentence_is_the_source_of_its_clause():
+    text = "In a new Marist poll, the mayor leads her rival by nine points."
+    s = find(candidates_of(text), "leads her rival")
+    assert s.claim == "the mayor leads her rival by nine points" and s.speaker_text == "a new Marist poll"

@@ -162,3 +162,12 @@ RAISING_VERBS = frozenset({"appear", "seem"})
 
 # Verbs whose direct object is the person addressed, not what was said ("told the crowd: ...").
 ADDRESSEE_VERBS = frozenset({"tell", "ask", "assure", "remind", "warn", "urge", "inform", "promise"})
+
+# Nouns that introduce what somebody says or thinks after "is": "The idea is that ...".
+COPULA_NOUNS = frozenset("idea point message slogan argument question concern hope plan goal "
+                         "thinking theory view answer line pitch case bet problem worry".split())
+
+# What a clause can come from when it opens or ends with "in ...": "In a new poll, ...".
+SOURCE_DOCUMENTS = frozenset("poll survey interview statement report study speech letter memo analysis "
+                             "tweet post op-ed editorial filing ruling opinion email emails book column "
+                             "debate remarks testimony transcript voters".split())

@@ -318,6 +318,18 @@ class SentenceFinder:
                     out.append(att)
                     used_cues.add(tok.i)
                 continue
+            if tok.lower_ in ("in", "among") and tok.dep_ == "prep" and self.wide:
+                att = self.in_source(tok, sent)
+                if att is not None:
+                    out.append(att)
+                    used_cues.add(tok.i)
+                continue
+            if lem == "be" and self.wide:
+                att = self.copula(tok, sent)
+                if att is not None:
+                    out.append(att)
+                    used_cues.add(tok.i)
+                continue
             if lem in self.adj_lemmas and tok.pos_ == "ADJ":
                 att = self.adjective(tok, sent)
                 if att is not None:
@@ -443,6 +455,56 @@ class SentenceFinder:
                 return Attribution(tok.idx, tok.idx + len(tok.text), tok.lemma_.lower(), cs, ce, "nounprep",
                                    speaker_head=spk, speaker_start=ss, speaker_end=se, cue_token=tok)
         return None
+
+    def in_source(self, tok, sent) -> Optional[Attribution]:
+        """'In a new poll, Clinton leads by 9 points': the clause the poll (survey, interview ...)
+        is the source of, like "according to" (candidate mode)."""
+        pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+        head = tok.head
+        if pobj is None or pobj.lemma_.lower() not in cues.SOURCE_DOCUMENTS or head.pos_ not in ("VERB", "AUX"):
+            return None
+        left, right = head.left_edge.i, head.right_edge.i
+        phrase = (tok.i, tok.right_edge.i)
+        if phrase[0] <= left + 1:
+            left = phrase[1] + 1
+        elif phrase[1] >= right - 1:
+            right = phrase[0] - 1
+        else:
+            return None  # the phrase sits inside the clause: no clean content
+        doc = self.doc
+        while left < right and (doc[left].is_punct or doc[left].is_space):
+            left += 1
+        while right > left and (doc[right].is_punct and doc[right].text not in "”\"’'" or doc[right].is_space):
+            right -= 1
+        if left >= right:
+            return None
+        cs, ce = span_chars(doc, left, right)
+        ss, se = span_chars(doc, *np_range(pobj))
+        return Attribution(tok.idx, tok.idx + len(tok.text), tok.lower_, cs, ce, "insource",
+                           speaker_head=pobj, speaker_start=ss, speaker_end=se, cue_token=tok)
+
+    def copula(self, tok, sent) -> Optional[Attribution]:
+        """'The idea is that Y', 'His slogan was "Y"': a reporting noun's content after "be"
+        (candidate mode). The noun is the cue; its possessor, if any, the speaker."""
+        doc = self.doc
+        subj = next((c for c in tok.children if c.dep_ == "nsubj" and c.i < tok.i), None)
+        if subj is None or subj.lemma_.lower() not in (self.noun_lemmas | cues.COPULA_NOUNS) or is_negated(tok):
+            return None
+        target = next((c for c in tok.children if c.dep_ in ("ccomp", "attr") and c.i > tok.i), None)
+        if target is None:
+            return None
+        left, right = subtree_range(target)
+        while right > left and (doc[right].is_punct and doc[right].text not in "”\"’'" or doc[right].is_space):
+            right -= 1
+        if left > right:
+            return None
+        cs, ce = span_chars(doc, left, right)
+        spk = next((c for c in subj.children if c.dep_ == "poss"), None)
+        ss = se = None
+        if spk is not None:
+            ss, se = span_chars(doc, *np_range(spk))
+        return Attribution(subj.idx, subj.idx + len(subj.text), subj.lemma_.lower(), cs, ce, "copula",
+                           speaker_head=spk, speaker_start=ss, speaker_end=se, cue_token=subj)
 
     def adjective(self, tok, sent) -> Optional[Attribution]:
         """'X is critical of Y', 'X was confident that Y', 'it is unclear whether Y': the
@@ -595,6 +657,12 @@ class SentenceFinder:
                 left += 1
             cue_e = doc[tok.i + 1].idx + len(doc[tok.i + 1].text) if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "for" else cue_e
             frame = "callfor"
+        elif lem in cues.RAISING_VERBS and subj is not None and subj.i < tok.i \
+                and any(c.dep_ in ("xcomp", "acomp", "oprd") and c.i > tok.i for c in children):
+            # "The plan seems to work": what seems is the whole clause, subject included
+            left, right = subj.left_edge.i, tok.right_edge.i
+            subj = None
+            frame = "raising"
         elif xcomp is not None and (lem in cues.XCOMP_CONTENT_VERBS or lem in self.learned_verbs) and xcomp.i > tok.i:
             left, right = subtree_range(xcomp)
             if dobj is not None and dobj.i < xcomp.i and dobj.i > tok.i:
