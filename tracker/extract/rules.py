@@ -238,8 +238,10 @@ class SentenceFinder:
 
     # -- quotations near a frame
     def quote_at(self, pos: int):
-        for q in self.quotes:
-            if q.start <= pos < q.end:
+        for q in self.quotes:  # sorted by start
+            if q.start > pos:
+                break
+            if pos < q.end:
                 return q
         return None
 
