@@ -305,3 +305,26 @@ def test_a_poll_opening_the_sentence_is_the_source_of_its_clause():
     text = "In a new Marist poll, the mayor leads her rival by nine points."
     s = find(candidates_of(text), "leads her rival")
     assert s.claim == "the mayor leads her rival by nine points" and s.speaker_text == "a new Marist poll"
+
+
+@pytest.mark.parametrize("frame, speaker", [("said Ann B. Lee", "Ann B. Lee"),
+                                            ("said Ann Lee, who advises Gov. Ray Hart", "Ann Lee")])
+def test_quotation_carried_on_past_initials_and_titles_in_the_frame(frame, speaker):
+    from tracker.extract.quotes import find_quotes
+    from tracker.extract.rules import Attribution, SentenceFinder
+
+    text = f'"The harbour will be dredged this winter," {frame}. "Ships are waiting."'
+    doc = load_nlp()(text)
+    finder = SentenceFinder(doc, text, find_quotes(text))
+    cue, spk = text.index("said"), text.index(speaker)
+    att = Attribution(cue, cue + 4, "say", 1, text.index(","), "quote",
+                      speaker_start=spk, speaker_end=spk + len(speaker))
+    start, end = finder.continuation(att)
+    assert text[start:end] == '"Ships are waiting'
+
+
+def test_quotation_carried_on_into_a_quotation_that_runs_over_paragraphs():
+    text = ('"The harbour will be dredged this winter," the port director said. "Ships are waiting.\n\n'
+            '"And the pilots are ready," she added.\n')
+    s = find(run(text), "harbour will be dredged")
+    assert s.claim.endswith("Ships are waiting") and "pilots" not in s.claim

@@ -17,6 +17,8 @@ from . import cues
 PUNCT_EDGE = set(" \t\n\r\u00a0\"'“”‘’«»‹›„‟‚‛`,;:—–-()[]")
 SUBJECT_DEPS = ("nsubj", "csubj")
 DASHES = ("—", "–", "-", "--")
+ABBREVIATIONS = frozenset("Mr Mrs Ms Dr Sen Gov Rep Reps Sens St Jr Sr Gen Lt Col Capt Sgt Rev Prof "
+                          "Inc Co Corp Ltd No vs Ariz Calif Fla Ill Mass Mich Minn Penn Va Wash Wis".split())
 CONTENT_CLAUSE_DEPS = ("ccomp", "parataxis")
 TIME_ENTS = ("DATE", "TIME")
 GAP_CUES = frozenset("adding saying noting explaining telling asking arguing writing insisting warning "
@@ -76,6 +78,16 @@ def is_negated(tok) -> bool:
         else:
             break
     return False
+
+
+def _abbreviation(text: str, k: int) -> bool:
+    """Does the period at k end an initial or a title ("Gene B. Sperling", "Sen. Amy Klobuchar")
+    rather than a sentence?"""
+    j = k
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    word = text[j:k]
+    return (len(word) == 1 and word.isupper()) or word in ABBREVIATIONS
 
 
 def is_dateline(tok) -> bool:
@@ -254,7 +266,7 @@ class SentenceFinder:
         text = self.text
         k = max(att.cue_end, att.speaker_end if att.speaker_end is not None else att.cue_end)
         stop = min(len(text), k + 200)
-        while k < stop and text[k] not in ".!?":
+        while k < stop and (text[k] not in ".!?" or text[k] == "." and _abbreviation(text, k)):
             if text[k] in '\n"“”«»':
                 return None
             k += 1
@@ -268,6 +280,10 @@ class SentenceFinder:
         q = next((q for q in self.quotes if q.start == k), None)
         if q is None or not q.double:
             return None
+        nl = text.find("\n", q.inner[0], q.inner[1])
+        if nl >= 0 and text[q.inner[0]:nl].rstrip()[-1:] in (".", "!", "?"):
+            # a quotation that runs on over paragraphs ('"B.\n\n"C," he said'): B, its first one
+            return q.start, trim_chars(text, q.inner[0], nl)[1]
         if self.has_own_frame(q):
             return None
         return q.start, trim_chars(text, *q.inner)[1]
