@@ -241,6 +241,12 @@ def test_dateline_is_neither_speaker_nor_claim(text, speaker, claim):
     assert s.speaker_text == speaker and s.claim == claim
 
 
+def test_dateline_is_not_part_of_an_according_to_claim():
+    text = "OSLO (Reuters) - The krone fell to a ten-year low, according to central bank figures."
+    s = find(run(text), "krone fell")
+    assert s.claim == "The krone fell to a ten-year low" and s.speaker_text == "central bank figures"
+
+
 def test_capitalized_organization_opening_a_sentence_still_speaks():
     s = find(run("UNICEF, the children's agency, said the camps needed clean water."), "clean water")
     assert s.speaker_text == "UNICEF"

@@ -408,7 +408,7 @@ class SentenceFinder:
             left, right = tok.left_edge, tok.right_edge
             add(left.idx, right.idx + len(right.text), "clause")
         # the whole sentence, frame included ('At one point, she said, she was considering ...')
-        first = doc[sent.start]
+        first = doc[after_dateline(doc, sent.start, sent.end - 1)]
         add(first.idx, sent_end, "sent")
         if text[cs:cs + 5].lower() == "that ":
             add(cs + 5, ce, "nothat")
@@ -587,6 +587,7 @@ class SentenceFinder:
         if head is not None:
             subj = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
         left = strip_clause_intro(doc, left, right, subj.i if subj is not None else None)
+        left = after_dateline(doc, left, right)
         if left > right:
             return None
         cs, ce = span_chars(doc, left, right)
