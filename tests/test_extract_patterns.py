@@ -334,3 +334,12 @@ def test_quotation_carried_on_into_a_quotation_that_runs_over_paragraphs():
             '"And the pilots are ready," she added.\n')
     s = find(run(text), "harbour will be dredged")
     assert s.claim.endswith("Ships are waiting") and "pilots" not in s.claim
+
+
+def test_frame_after_a_carried_on_quotation_claims_only_its_own_paragraph():
+    text = ('"The harbour will be dredged this winter," the port director said. "Ships are waiting.\n\n'
+            '"And the pilots are ready," she added with a smile. "They have trained all year."\n')
+    out = run(text)
+    assert find(out, "harbour will be dredged").claim.endswith("Ships are waiting")
+    s = find(out, "pilots are ready")
+    assert s.claim.startswith("And the pilots are ready") and "Ships" not in s.claim

@@ -177,6 +177,7 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
             st = _statement(text, base, best, sent, speakers, mask, quotes, boiler)
             if st is not None:
                 st._variant = best.extra.get("variant")
+                st._carried = bool(best.extra.get("cont"))
                 statements.append(st)
         lead = _lead_in(text, base, sent, speakers, lexicon)
         if lead is not None:
@@ -185,6 +186,7 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
     statements = _dedupe(statements)
     if model.meta.get("resolve_overlaps", True):
         statements = _resolve_overlaps(text, statements)
+    _yield_carried_on(text, statements)
     _nest(statements)
     if model.meta.get("orphan", 0.5) >= threshold:
         def scorer(feats, qs, qe):
@@ -256,6 +258,25 @@ def _resolve_overlaps(text: str, statements: list[Statement]) -> list[Statement]
             kept.append((s, e, st))
             out.append(st)
     return out
+
+
+def _yield_carried_on(text: str, statements: list[Statement]) -> None:
+    """'"A," he said. "B.\n\n"C," he added': B was carried on into A's claim, so the claim of
+    the frame after C starts at C's paragraph, not at B (quotations that run over paragraphs
+    are found as one)."""
+    for x in statements:
+        if not getattr(x, "_carried", False):
+            continue
+        for y in statements:
+            if y is x or y.cue_start is None or not (x.cue_end <= y.claim_start < x.claim_end < y.claim_end) \
+                    or y.cue_start < x.claim_end:
+                continue
+            nl = text.find("\n", x.claim_end, y.claim_end)
+            if nl < 0:
+                continue
+            cs, ce = trim_chars(text, nl, y.claim_end)
+            if ce - cs >= 2:
+                y.claim_start, y.claim = cs, text[cs:y.claim_end]
 
 
 def _reports(outer: Statement, inner: Statement) -> bool:
