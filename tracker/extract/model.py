@@ -47,11 +47,7 @@ class Model:
     def rank(self, idx) -> float:
         """How good this content span is among its cue's alternatives (a softmax score), from
         its hashed features (hashed())."""
-        r = self.r
-        z = 0.0
-        for i in idx:
-            z += r[i]
-        return z
+        return sum(map(self.r.__getitem__, idx))
 
     def lexicon(self) -> dict:
         """The finder settings: learned cue lemmas, candidate mode."""
@@ -60,10 +56,7 @@ class Model:
 
     def prob(self, idx) -> float:
         """The probability that this candidate is an attribution, from its hashed features."""
-        w = self.w
-        z = 0.0
-        for i in idx:
-            z += w[i]
+        z = sum(map(self.w.__getitem__, idx))
         if z < -30:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))
@@ -217,16 +210,15 @@ def group_features(feats_list: list, spans: list, finder=None) -> None:
         for f in feats_list:
             f.append("alone")
         return
+    var = [next((x[4:] for x in f if x.startswith("var=")), "") for f in feats_list]
     if finder is not None:
         for k in range(1, n):
-            var = next((x[4:] for x in feats_list[k] if x.startswith("var=")), "")
-            feats_list[k] += _delta_features(finder, spans[0], spans[k], var)
+            feats_list[k] += _delta_features(finder, spans[0], spans[k], var[k])
     lens = [e - s for s, e in spans]
     order = sorted(range(n), key=lambda k: lens[k])
     for r, k in enumerate(order):
-        var = next((x[4:] for x in feats_list[k] if x.startswith("var=")), "")
         tag = "short" if r == 0 else ("long" if r == n - 1 else "mid")
-        feats_list[k] += ["rank=" + tag, "rankv=" + tag + "|" + var]
+        feats_list[k] += ["rank=" + tag, "rankv=" + tag + "|" + var[k]]
 
 
 def _delta_features(finder, base: tuple, span: tuple, var: str) -> list[str]:

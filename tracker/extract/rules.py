@@ -17,6 +17,7 @@ from . import cues
 PUNCT_EDGE = set(" \t\n\r\u00a0\"'“”‘’«»‹›„‟‚‛`,;:—–-()[]")
 SUBJECT_DEPS = ("nsubj", "csubj")
 DASHES = ("—", "–", "-", "--")
+CLOSING_MARKS = "”\"’'"  # kept at the end of a content: the quotation it closes
 ABBREVIATIONS = frozenset("Mr Mrs Ms Dr Sen Gov Rep Reps Sens St Jr Sr Gen Lt Col Capt Sgt Rev Prof "
                           "Inc Co Corp Ltd No vs Ariz Calif Fla Ill Mass Mich Minn Penn Va Wash Wis".split())
 CONTENT_CLAUSE_DEPS = ("ccomp", "parataxis")
@@ -88,6 +89,22 @@ def _abbreviation(text: str, k: int) -> bool:
         j -= 1
     word = text[j:k]
     return (len(word) == 1 and word.isupper()) or word in ABBREVIATIONS
+
+
+def trim_right(doc, left: int, right: int, keep_quotes: bool = True) -> int:
+    """The span's last token once trailing spaces and punctuation are dropped (closing quote
+    marks stay unless keep_quotes is False)."""
+    while right > left and (doc[right].is_space or doc[right].is_punct
+                            and not (keep_quotes and doc[right].text in CLOSING_MARKS)):
+        right -= 1
+    return right
+
+
+def mention_chars(doc, tok) -> tuple[Optional[int], Optional[int]]:
+    """Character range of the noun phrase a mention token heads; (None, None) without one."""
+    if tok is None:
+        return None, None
+    return span_chars(doc, *np_range(tok))
 
 
 def is_dateline(tok) -> bool:
@@ -185,8 +202,7 @@ def np_range(head) -> tuple[int, int]:
             break
     while left < right and (doc[left].is_punct or doc[left].is_space):
         left += 1
-    while right > left and (doc[right].is_punct or doc[right].is_space):
-        right -= 1
+    right = trim_right(doc, left, right, keep_quotes=False)
     return left, right
 
 
@@ -241,6 +257,7 @@ class SentenceFinder:
         self.verb_lemmas = (cues.SPEECH_VERBS | cues.MENTAL_VERBS | cues.OBJECT_CONTENT_VERBS
                             | cues.XCOMP_CONTENT_VERBS | cues.INVERTED_VERBS | self.learned_verbs)
         self.noun_lemmas = frozenset(cues.REPORTING_NOUNS) | self.learned_nouns
+        self.copula_nouns = self.noun_lemmas | cues.COPULA_NOUNS
         self.adj_lemmas = frozenset((weights or {}).get("adjs", ())) if (weights or {}).get("wide") else frozenset()
         self.doc = doc
         self.text = text  # the chunk text (same offsets as doc)
@@ -330,33 +347,21 @@ class SentenceFinder:
                 continue
             att = None
             lem = tok.lemma_.lower()
+            # frames that start from a word of their own, never from a verb or noun cue
+            special = None
             if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
-                att = self.according(tok, sent)
-                if att is not None:
-                    out.append(att)
-                    used_cues.add(tok.i)
-                continue
-            if tok.lower_ in ("in", "among") and tok.dep_ == "prep" and self.wide:
-                att = self.in_source(tok, sent)
-                if att is not None:
-                    out.append(att)
-                    used_cues.add(tok.i)
-                continue
-            if lem == "be" and self.wide:
-                att = self.copula(tok, sent)
-                if att is not None:
-                    out.append(att)
-                    used_cues.add(tok.i)
-                continue
-            if lem in self.adj_lemmas and tok.pos_ == "ADJ":
-                att = self.adjective(tok, sent)
-                if att is not None:
-                    out.append(att)
-                    used_cues.add(tok.i)
-                continue
-            if lem not in self.verb_lemmas and lem not in self.noun_lemmas:
+                special = self.according
+            elif tok.lower_ in ("in", "among") and tok.dep_ == "prep" and self.wide:
+                special = self.in_source
+            elif lem == "be" and self.wide:
+                special = self.copula
+            elif lem in self.adj_lemmas and tok.pos_ == "ADJ":
+                special = self.adjective
+            if special is not None:
+                att = special(tok, sent)
+            elif lem not in self.verb_lemmas and lem not in self.noun_lemmas:
                 continue  # most tokens: no frame starts here
-            if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB") or \
+            elif tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB") or \
                     any(c.dep_ in ("nsubj", "ccomp") for c in tok.children):
                 # (a verb the tagger took for a noun still heads a subject or a clause)
                 if lem in self.verb_lemmas:
@@ -460,16 +465,12 @@ class SentenceFinder:
                 if p is None:
                     continue
                 left, right = subtree_range(p)
-                while right > left and (doc[right].is_punct or doc[right].is_space):
-                    right -= 1
+                right = trim_right(doc, left, right, keep_quotes=False)
                 if left > right:
                     return None
                 cs, ce = span_chars(doc, left, right)
                 spk = next((x for x in tok.children if x.dep_ == "poss"), None)
-                ss = se = None
-                if spk is not None:
-                    sl, sr = np_range(spk)
-                    ss, se = span_chars(doc, sl, sr)
+                ss, se = mention_chars(doc, spk)
                 return Attribution(tok.idx, tok.idx + len(tok.text), tok.lemma_.lower(), cs, ce, "nounprep",
                                    speaker_head=spk, speaker_start=ss, speaker_end=se, cue_token=tok)
         return None
@@ -492,12 +493,11 @@ class SentenceFinder:
         doc = self.doc
         while left < right and (doc[left].is_punct or doc[left].is_space):
             left += 1
-        while right > left and (doc[right].is_punct and doc[right].text not in "”\"’'" or doc[right].is_space):
-            right -= 1
+        right = trim_right(doc, left, right)
         if left >= right:
             return None
         cs, ce = span_chars(doc, left, right)
-        ss, se = span_chars(doc, *np_range(pobj))
+        ss, se = mention_chars(doc, pobj)
         return Attribution(tok.idx, tok.idx + len(tok.text), tok.lower_, cs, ce, "insource",
                            speaker_head=pobj, speaker_start=ss, speaker_end=se, cue_token=tok)
 
@@ -506,21 +506,18 @@ class SentenceFinder:
         (candidate mode). The noun is the cue; its possessor, if any, the speaker."""
         doc = self.doc
         subj = next((c for c in tok.children if c.dep_ == "nsubj" and c.i < tok.i), None)
-        if subj is None or subj.lemma_.lower() not in (self.noun_lemmas | cues.COPULA_NOUNS) or is_negated(tok):
+        if subj is None or subj.lemma_.lower() not in self.copula_nouns or is_negated(tok):
             return None
         target = next((c for c in tok.children if c.dep_ in ("ccomp", "attr") and c.i > tok.i), None)
         if target is None:
             return None
         left, right = subtree_range(target)
-        while right > left and (doc[right].is_punct and doc[right].text not in "”\"’'" or doc[right].is_space):
-            right -= 1
+        right = trim_right(doc, left, right)
         if left > right:
             return None
         cs, ce = span_chars(doc, left, right)
         spk = next((c for c in subj.children if c.dep_ == "poss"), None)
-        ss = se = None
-        if spk is not None:
-            ss, se = span_chars(doc, *np_range(spk))
+        ss, se = mention_chars(doc, spk)
         return Attribution(subj.idx, subj.idx + len(subj.text), subj.lemma_.lower(), cs, ce, "copula",
                            speaker_head=spk, speaker_start=ss, speaker_end=se, cue_token=subj)
 
@@ -544,8 +541,7 @@ class SentenceFinder:
         if target is None:
             return None
         left, right = subtree_range(target)
-        while right > left and (doc[right].is_punct or doc[right].is_space):
-            right -= 1
+        right = trim_right(doc, left, right, keep_quotes=False)
         if left > right:
             return None
         cs, ce = span_chars(doc, left, right)
@@ -553,11 +549,9 @@ class SentenceFinder:
         subj = subject_of(verb)
         if subj is not None and (subj.lower_ in ("it", "there") or subj.lower_ in cues.NOT_SPEAKERS):
             subj = None
-        ss = se = None
-        if subj is not None:
-            ss, se = span_chars(doc, *np_range(subj))
-            if ss < ce and cs < se:
-                return None
+        ss, se = mention_chars(doc, subj)
+        if subj is not None and ss < ce and cs < se:
+            return None
         return Attribution(tok.idx, tok.idx + len(tok.text), tok.lemma_.lower(), cs, ce, "adj",
                            speaker_head=subj, speaker_start=ss, speaker_end=se, cue_token=tok)
 
@@ -568,7 +562,6 @@ class SentenceFinder:
         pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
         if pobj is None:
             return None
-        sl, sr = np_range(pobj)
         head = tok.head if tok.head.i != tok.i else None
         phrase = (tok.i, max(to.right_edge.i, tok.right_edge.i))
         if head is None or head.i == tok.i:
@@ -591,7 +584,7 @@ class SentenceFinder:
         if left > right:
             return None
         cs, ce = span_chars(doc, left, right)
-        ss, se = span_chars(doc, sl, sr)
+        ss, se = mention_chars(doc, pobj)
         return Attribution(tok.idx, to.idx + len(to.text), "according to", cs, ce, "according",
                            speaker_head=pobj, speaker_start=ss, speaker_end=se, cue_token=tok,
                            score=self.cue_weight("according to", "according"))
@@ -744,8 +737,7 @@ class SentenceFinder:
                 for c in tok.rights:
                     if c.i > right and c.dep_ in ("prep", "advcl") and not time_like(c) and not self.contains_cue_frame(c):
                         right = c.right_edge.i
-            while right > left and (doc[right].is_punct and doc[right].text not in "”\"’'" or doc[right].is_space):
-                right -= 1
+            right = trim_right(doc, left, right)
             if frame in ("ccomp", "trailing"):
                 left, right = self.cut_trailing_frame(left, right, sent)
             left = after_dateline(doc, left, right)
@@ -760,15 +752,9 @@ class SentenceFinder:
                 subj = None
         if subj is not None and subj.lower_ in cues.NOT_SPEAKERS:
             return None
-        ss = se = None
-        if subj is not None:
-            sl, sr = np_range(subj)
-            ss, se = span_chars(doc, sl, sr)
-            if ss < pre_ce and pre_cs < se and frame != "paren":  # speaker inside its own content: a misparse
-                if frame == "quote":
-                    pass
-                else:
-                    return None
+        ss, se = mention_chars(doc, subj)
+        if subj is not None and ss < pre_ce and pre_cs < se and frame not in ("paren", "quote"):
+            return None  # speaker inside its own content: a misparse
         # source: a subject that names a document or intermediary
         if subj is not None and subj.lemma_.lower() in cues.SOURCE_NOUNS and source is None:
             source = cues.SOURCE_NOUNS[subj.lemma_.lower()]
@@ -816,8 +802,7 @@ class SentenceFinder:
         if doc[a].text not in (",", "—", "–") or doc[b].text not in (",", "—", "–"):
             return None
         left, right = sent.start, sent.end - 1
-        while right > left and (doc[right].is_punct and doc[right].text not in "”\"’'" or doc[right].is_space):
-            right -= 1
+        right = trim_right(doc, left, right)
         while left < right and doc[left].is_space:
             left += 1
         return left, right
@@ -840,8 +825,7 @@ class SentenceFinder:
         if name.text.strip().lower() in cues.NOT_SPEAKERS or any(t.lower_ in ("read", "also", "update", "note", "editor", "photo", "video", "source", "sources", "related") for t in name):
             return None
         right = sent.end - 1
-        while right > k and (doc[right].is_space or doc[right].is_punct and doc[right].text not in "”\"’'"):
-            right -= 1
+        right = trim_right(doc, k, right)
         if right <= k:
             return None
         cs, ce = span_chars(doc, k + 1, right)
@@ -963,8 +947,7 @@ class SentenceFinder:
         if clause is None:
             return None
         left, right = subtree_range(clause)
-        while right > left and (doc[right].is_punct or doc[right].is_space):
-            right -= 1
+        right = trim_right(doc, left, right, keep_quotes=False)
         cue_s, cue_e = tok.idx, tok.idx + len(tok.text)
         spk = next((c for c in tok.children if c.dep_ == "poss"), None)
         head = tok.head
@@ -977,8 +960,6 @@ class SentenceFinder:
                 spk = s2
         elif is_negated(head) and tok.dep_ == "dobj":
             return None
-        if spk is not None and spk.lower_ in ("its",) and False:
-            spk = None
         for c in tok.children:
             if spk is None and c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
                 p = next((x for x in c.children if x.dep_ == "pobj"), None)
@@ -986,10 +967,7 @@ class SentenceFinder:
                     spk = p
         cs, ce = span_chars(doc, left, right)
         cs, ce = self.extend_over_quotes(cs, ce, tok.idx, self.quote_at(tok.idx))
-        ss = se = None
-        if spk is not None:
-            sl, sr = np_range(spk)
-            ss, se = span_chars(doc, sl, sr)
+        ss, se = mention_chars(doc, spk)
         frame = "lightnoun" if cue_s != tok.idx else "noun"
         return Attribution(cue_s, cue_e, tok.lemma_.lower(), cs, ce, frame, speaker_head=spk,
                            speaker_start=ss, speaker_end=se, cue_token=tok,
