@@ -343,3 +343,69 @@ def test_frame_after_a_carried_on_quotation_claims_only_its_own_paragraph():
     assert find(out, "harbour will be dredged").claim.endswith("Ships are waiting")
     s = find(out, "pilots are ready")
     assert s.claim.startswith("And the pilots are ready") and "Ships" not in s.claim
+
+
+def test_object_with_its_complements_is_an_alternative_span():
+    # "cast X as Y": annotators take the object with the verb's other complements, up to a conjunct
+    from tracker.extract.model import load_model
+    from tracker.extract.rules import SentenceFinder
+
+    text = "The senator cast the governor as a reluctant reformer on Monday, and then left the hall."
+    doc = load_nlp()(text)
+    finder = SentenceFinder(doc, text, [], load_model().lexicon())
+    [sent] = doc.sents
+    spans = {text[a.content_start:a.content_end]: a.extra["variant"]
+             for group in finder.candidates(sent) for a in group if a.cue_lemma == "cast"}
+    assert spans.get("the governor as a reluctant reformer") == "args"
+
+
+def test_as_the_agency_reported_attributes_the_clause():
+    s = find(run("As Reuters reported last week, the talks between the two unions stalled over pensions."), "talks")
+    assert (s.claim, s.speaker_text, s.cue) == ("the talks between the two unions stalled over pensions", "Reuters", "reported")
+    s = find(candidates_of("The talks stalled over pensions, as the mayor noted on Friday."), "talks")
+    assert (s.claim, s.speaker_text) == ("The talks stalled over pensions", "the mayor")
+
+
+def test_as_clause_that_is_not_a_report_makes_no_statement():
+    out = candidates_of("As he said he would, the mayor signed the bill.")
+    assert not [s for s in out if s.claim.startswith("the mayor signed")]
+
+
+def test_short_exclamation_before_any_speech_verb():
+    s = find(run('The crowd waited in the rain for hours.\n\n"All the way!" the coach shouted.'), "All the way")
+    assert (s.claim, s.speaker_text, s.kind) == ("All the way!", "the coach", "direct")
+
+
+def test_headline_with_a_common_noun_before_its_colon():
+    s = find(run("Insiders: The mayor will win re-election in the fall.\n\nThe campaign began on Monday."), "re-election")
+    assert (s.claim, s.speaker_text) == ("The mayor will win re-election in the fall", "Insiders")
+    assert not [s for s in run("Source: The Associated Press\n\nThe mayor left.") if "Associated" in s.claim]
+
+
+def test_self_described_label_is_said_by_its_bearer():
+    s = find(candidates_of("Voters are drifting toward Sen. Ray Cole, a self-described democratic socialist."), "socialist")
+    assert (s.claim, s.speaker_text, s.cue) == ("democratic socialist", "Sen. Ray Cole", "self-described")
+    s = find(run("He is a self-described housewife."), "housewife")
+    assert (s.claim, s.speaker_text) == ("housewife", "He")
+
+
+def test_dateline_is_cut_from_the_speaker_mention():
+    s = find(run("BOSTON - Mayor Ann Lee said the bridge would open in May."), "bridge")
+    assert s.speaker_text == "Mayor Ann Lee"
+
+
+def test_name_the_tagger_takes_for_a_noun_still_speaks():
+    # "Trump predicts ..." comes out of the parser as a compound noun, "Trump" its modifier
+    s = find(run("Trump predicts the council will fold."), "council will fold")
+    assert s.speaker_text == "Trump"
+
+
+def test_verb_coordinated_with_a_passive_takes_its_subject_not_its_agent():
+    s = find(run("Union leaders were angered by the deal and predicted it would collapse within a year."), "collapse")
+    assert s.speaker_text == "Union leaders"
+
+
+@pytest.mark.parametrize("text", ["That said, the plan is sound.", "Having said that, the mayor left early.",
+                                  "Needless to say, the plan failed."])
+def test_discourse_idioms_with_say_make_no_statement(text):
+    assert not [s for s in candidates_of(text) if s.cue in ("said", "say")]

@@ -24,6 +24,11 @@ CONTENT_CLAUSE_DEPS = ("ccomp", "parataxis")
 TIME_ENTS = ("DATE", "TIME")
 GAP_CUES = frozenset("adding saying noting explaining telling asking arguing writing insisting warning "
                      "pointing calling added noted explained asked told wrote continued".split())
+# "a self-described socialist": a label its bearer gives themselves
+SELF_LABELS = frozenset(("described", "styled", "proclaimed", "identified", "declared"))
+# verbs whose quotation may stand right before them with no comma ('"All the way!" he shouted')
+QUOTE_BEFORE_VERBS = frozenset(("say", "tell", "add", "write", "ask", "explain", "note", "continue", "reply",
+                                "respond", "insist", "argue", "state", "declare", "warn", "tweet", "post", "read"))
 ABOUT_PREPS = ("about", "on", "at", "against", "over", "of", "for", "with", "to")
 
 
@@ -104,7 +109,8 @@ def mention_chars(doc, tok) -> tuple[Optional[int], Optional[int]]:
     """Character range of the noun phrase a mention token heads; (None, None) without one."""
     if tok is None:
         return None, None
-    return span_chars(doc, *np_range(tok))
+    left, right = np_range(tok)
+    return span_chars(doc, after_dateline(doc, left, right), right)  # "CLEVELAND - Donald Trump"
 
 
 def is_dateline(tok) -> bool:
@@ -124,6 +130,22 @@ def is_dateline(tok) -> bool:
     return nxt in DASHES
 
 
+def discourse_idiom(tok) -> bool:
+    """"That said,", "Having said that,", "Needless to say,", "so to speak": a speech verb that
+    attributes nothing."""
+    doc, i = tok.doc, tok.i
+    if tok.lower_ not in ("said", "say", "speak"):
+        return False
+
+    def word(k):
+        return doc[k].lower_ if 0 <= k < len(doc) else ""
+
+    return ((word(i - 1) in ("that", "this") and word(i + 1) == "," and (i == 1 or doc[i - 2].is_punct
+                                                                        or doc[i - 1].is_sent_start))
+            or (word(i - 1) == "having" and word(i + 1) in ("that", "this") and word(i + 2) == ",")
+            or (word(i - 2), word(i - 1)) in (("needless", "to"), ("so", "to")))
+
+
 def after_dateline(doc, left: int, right: int) -> int:
     """The first token after a dateline that opens the span ("WASHINGTON — ...", "LONDON (Reuters) - ...")."""
     j = left
@@ -141,8 +163,15 @@ def after_dateline(doc, left: int, right: int) -> int:
     return j if j <= right else left
 
 
-def subject_of(verb, depth: int = 0):
-    """The subject token of a verb, inherited through coordination and participial clauses."""
+def subject_of(verb, depth: int = 0, surface: bool = False):
+    """The subject token of a verb, inherited through coordination and participial clauses.
+
+    `surface`: the grammatical subject even of a passive (what a coordinated verb inherits:
+    "Officials were angered by the deal and predicted ..." -- the officials predicted)."""
+    if surface:
+        for c in verb.children:
+            if c.dep_ == "nsubjpass":
+                return c
     for c in verb.children:
         if c.dep_ in SUBJECT_DEPS:
             # "Clinton, who said ...": the relative pronoun is the mention (resolved via its noun)
@@ -165,7 +194,7 @@ def subject_of(verb, depth: int = 0):
         return None
     if depth < 3 and verb.head.i != verb.i:
         if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
-            return subject_of(verb.head, depth + 1)
+            return subject_of(verb.head, depth + 1, surface=True)
         if verb.dep_ in ("xcomp", "advcl", "acl") and (verb.tag_ in ("VBG", "VB") or verb.dep_ == "xcomp"):
             if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
                 return verb.head if verb.tag_ == "VBG" else None
@@ -174,6 +203,15 @@ def subject_of(verb, depth: int = 0):
             return verb.head
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
             return subject_of(verb.head.head, depth + 1)  # "by stating that ..."
+        if verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBZ") and verb.head.i == verb.i - 1 \
+                and verb.head.pos_ == "PROPN":
+            return verb.head  # "Donald Trump called ...", misparsed as a noun with a clause
+    # "Trump predicts that ...", misparsed as a compound noun: the name right before the verb
+    prev = verb.doc[verb.i - 1] if verb.i > 0 else None
+    if prev is not None and prev.head.i == verb.i and prev.dep_ == "compound" and prev.text[:1].isupper() \
+            and prev.pos_ in ("PROPN", "NOUN") and verb.tag_ in ("VBZ", "VBD", "NNS") \
+            and not any(c.dep_ in ("det", "poss") for c in verb.children):
+        return prev
     return None
 
 
@@ -223,6 +261,20 @@ def time_like(tok) -> bool:
     if tok.ent_type_ in TIME_ENTS:
         return True
     return any(t.ent_type_ in TIME_ENTS for t in tok.subtree) and len(list(tok.subtree)) <= 5
+
+
+def _complements_end(tok) -> Optional[int]:
+    """The end of the verb's last complement on its right before a conjunct or a time phrase."""
+    last = None
+    for c in tok.rights:
+        if c.dep_ in ("prep", "advcl", "oprd", "dative", "xcomp", "ccomp", "dobj", "acomp", "attr") and not time_like(c):
+            last = c
+        elif c.dep_ in ("cc", "conj", "punct") and last is not None:
+            break
+    if last is None:
+        return None
+    edge = last.right_edge
+    return edge.idx + len(edge.text)
 
 
 def strip_clause_intro(doc, left: int, right: int, subj_i: Optional[int]) -> int:
@@ -357,6 +409,8 @@ class SentenceFinder:
                 special = self.copula
             elif lem in self.adj_lemmas and tok.pos_ == "ADJ":
                 special = self.adjective
+            elif tok.dep_ == "amod" and tok.lower_ in SELF_LABELS and self.wide:
+                special = self.self_label
             if special is not None:
                 att = special(tok, sent)
             elif lem not in self.verb_lemmas and lem not in self.noun_lemmas:
@@ -408,6 +462,12 @@ class SentenceFinder:
                 re_ = tok.right_edge
                 if re_.idx + len(re_.text) > ce:
                     add(cs, re_.idx + len(re_.text), "subtree")
+            if tok is not None:
+                # the object with the verb's other complements, up to a conjunct ("cast X as Y",
+                # "criticized X over Y")
+                args = _complements_end(tok)
+                if args is not None and args > ce:
+                    add(cs, args, "args")
         if att.frame in ("passive", "relcl") and tok is not None:
             # the whole clause: "who was formally nominated as ...", "Roof is accused of ..."
             left, right = tok.left_edge, tok.right_edge
@@ -555,6 +615,25 @@ class SentenceFinder:
         return Attribution(tok.idx, tok.idx + len(tok.text), tok.lemma_.lower(), cs, ce, "adj",
                            speaker_head=subj, speaker_start=ss, speaker_end=se, cue_token=tok)
 
+    def self_label(self, tok, sent) -> Optional[Attribution]:
+        """'Cole, a self-described democratic socialist': the label is what its bearer says of
+        themselves; the bearer is the noun the phrase is in apposition to, or the subject of "is"
+        (candidate mode only)."""
+        doc = self.doc
+        self_tok = next((c for c in tok.children if c.lower_ == "self" and c.i < tok.i), None)
+        head = tok.head
+        if self_tok is None or head.i <= tok.i or head.pos_ not in ("NOUN", "PROPN"):
+            return None
+        cs, ce = span_chars(doc, tok.i + 1, head.i)
+        bearer = None
+        if head.dep_ == "appos":
+            bearer = head.head
+        elif head.dep_ == "attr":
+            bearer = subject_of(head.head)
+        ss, se = mention_chars(doc, bearer)
+        return Attribution(self_tok.idx, tok.idx + len(tok.text), "self-" + tok.lower_, cs, ce, "self",
+                           speaker_head=bearer, speaker_start=ss, speaker_end=se, cue_token=tok)
+
     # -- frames
     def according(self, tok, sent) -> Optional[Attribution]:
         doc = self.doc
@@ -605,7 +684,7 @@ class SentenceFinder:
     def verb(self, tok, sent) -> Optional[Attribution]:
         doc = self.doc
         lem = tok.lemma_.lower()
-        if is_negated(tok) or lem in cues.NEGATING_HEADS:
+        if is_negated(tok) or lem in cues.NEGATING_HEADS or discourse_idiom(tok):
             return None  # "did not say", "declined to comment": no statement
         if tok.dep_ == "amod" or tok.dep_ == "compound":
             return None
@@ -715,7 +794,10 @@ class SentenceFinder:
             elif self.parenthetical(tok, subj, sent) is not None:
                 left, right = self.parenthetical(tok, subj, sent)
                 frame = "paren"
-            elif lem in ("say", "tell", "add", "write", "ask", "explain", "note", "continue", "reply", "respond", "insist", "argue", "state", "declare", "warn", "tweet", "post", "read"):
+            elif (as_range := self.as_clause(tok, subj)) is not None:
+                left, right = as_range
+                frame = "as"
+            elif lem in QUOTE_BEFORE_VERBS or lem in cues.SPEECH_VERBS:
                 qb = self.quote_before(tok.idx if subj is None or subj.i > tok.i else doc[np_range(subj)[0]].idx)
                 if qb is not None:
                     frame = "quote"
@@ -767,6 +849,32 @@ class SentenceFinder:
         return Attribution(cue_s, cue_e, cue_lemma, cs, ce, frame, speaker_head=subj,
                            speaker_start=ss, speaker_end=se, cue_token=tok, source=source,
                            channel_token=channel_tok, score=score)
+
+    def as_clause(self, tok, subj) -> Optional[tuple[int, int]]:
+        """'As Reuters reported, the talks stalled' / 'The talks stalled, as the mayor noted': the
+        clause the "as" frame hangs on, without the frame (token range), or None."""
+        lem = tok.lemma_.lower()
+        if lem not in cues.SPEECH_VERBS and lem not in cues.MENTAL_VERBS:
+            return None
+        if tok.dep_ != "advcl" or subj is None or subj.head.i != tok.i or tok.head.i == tok.i:
+            return None
+        if not any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
+            return None
+        if any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "acomp", "oprd") for c in tok.children):
+            return None  # "as he said he would", "as it became clear": not a report
+        head = tok.head
+        lo, hi = tok.left_edge.i, tok.right_edge.i
+        left, right = head.left_edge.i, head.right_edge.i
+        if lo == left or (lo > left and all(t.is_punct or t.dep_ == "cc" or t.pos_ in ("CCONJ", "ADV") for t in self.doc[left:lo])):
+            left = hi + 1  # the frame opens the clause
+        elif hi == right or all(t.is_punct for t in self.doc[hi + 1:right + 1]):
+            right = lo - 1  # it closes it
+        else:
+            return None  # in the middle: not cut out here
+        while left <= right and (self.doc[left].is_punct or self.doc[left].is_space):
+            left += 1
+        right = trim_right(self.doc, left, right) if left <= right else right
+        return (left, right) if left <= right else None
 
     def object_before(self, tok):
         """What the verb is about when it stands before it (candidate mode only): the subject of
@@ -820,7 +928,9 @@ class SentenceFinder:
         name = doc[sent.start:k]
         if not all(t.pos_ in ("PROPN", "NOUN", "DET", "PART") or t.text in ("-", "’s", "'s") for t in name):
             return None
-        if not any(t.pos_ == "PROPN" for t in name) or doc[sent.start].is_lower:
+        # a name, or (candidates only) a lone common noun: "Insiders: ...", "Report: ..."
+        named = any(t.pos_ == "PROPN" for t in name) or (self.wide and len(name) == 1 and name[0].pos_ == "NOUN")
+        if not named or doc[sent.start].is_lower:
             return None
         if name.text.strip().lower() in cues.NOT_SPEAKERS or any(t.lower_ in ("read", "also", "update", "note", "editor", "photo", "video", "source", "sources", "related") for t in name):
             return None
