@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 
 # Fields of one statement in `tracker extract` output (contract: DESIGN.md), in order.
 STATEMENT_JSON_FIELDS = (
