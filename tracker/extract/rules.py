@@ -26,9 +26,6 @@ GAP_CUES = frozenset("adding saying noting explaining telling asking arguing wri
                      "pointing calling added noted explained asked told wrote continued".split())
 # "a self-described socialist": a label its bearer gives themselves
 SELF_LABELS = frozenset(("described", "styled", "proclaimed", "identified", "declared"))
-# verbs whose quotation may stand right before them with no comma ('"All the way!" he shouted')
-QUOTE_BEFORE_VERBS = frozenset(("say", "tell", "add", "write", "ask", "explain", "note", "continue", "reply",
-                                "respond", "insist", "argue", "state", "declare", "warn", "tweet", "post", "read"))
 ABOUT_PREPS = ("about", "on", "at", "against", "over", "of", "for", "with", "to")
 
 
@@ -277,6 +274,26 @@ def _complements_end(tok) -> Optional[int]:
     return edge.idx + len(edge.text)
 
 
+def clause_without(doc, head, lo: int, hi: int, slack: Optional[int] = None) -> Optional[tuple[int, int]]:
+    """Token range of the clause `head` heads without the phrase lo..hi that opens it ("As
+    Reuters reported, ...", "In a new poll, ...") or closes it ("..., as the mayor noted."), edge
+    punctuation dropped; None when the phrase sits inside the clause. The phrase opens (closes)
+    the clause when at most `slack` words stand before (after) it, or, with slack None, only
+    punctuation, conjunctions and adverbs before it (punctuation after it)."""
+    left, right = head.left_edge.i, head.right_edge.i
+    before, after = doc[left:lo], doc[hi + 1:right + 1]
+    if len(before) <= (slack or 0) or slack is None and all(
+            t.is_punct or t.dep_ == "cc" or t.pos_ in ("CCONJ", "ADV") for t in before):
+        left = hi + 1
+    elif len(after) <= (slack or 0) or slack is None and all(t.is_punct for t in after):
+        right = lo - 1
+    else:
+        return None
+    while left <= right and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    return left, trim_right(doc, left, right) if left <= right else right
+
+
 def strip_clause_intro(doc, left: int, right: int, subj_i: Optional[int]) -> int:
     """Move `left` past a leading conjunction and a fronted adverbial ending in a comma."""
     changed = True
@@ -515,24 +532,33 @@ class SentenceFinder:
                     break
         return out
 
+    def subtree_attribution(self, cue, target, frame: str, speaker, keep_quotes: bool = True
+                            ) -> Optional[Attribution]:
+        """An attribution cued by the token `cue` whose content is `target`'s subtree (trailing
+        punctuation dropped) and whose speaker is the token `speaker` (or None); None when the
+        content is empty or holds the speaker."""
+        doc = self.doc
+        left, right = subtree_range(target)
+        right = trim_right(doc, left, right, keep_quotes=keep_quotes)
+        if left > right:
+            return None
+        cs, ce = span_chars(doc, left, right)
+        ss, se = mention_chars(doc, speaker)
+        if speaker is not None and ss < ce and cs < se:
+            return None
+        return Attribution(cue.idx, cue.idx + len(cue.text), cue.lemma_.lower(), cs, ce, frame,
+                           speaker_head=speaker, speaker_start=ss, speaker_end=se, cue_token=cue)
+
     def noun_prep(self, tok, sent) -> Optional[Attribution]:
         """'his support for X', 'criticism of X', 'disagreements with X': the noun's object."""
-        doc = self.doc
         for c in tok.children:
             if c.dep_ == "prep" and c.i > tok.i and c.lower_ in ("of", "for", "with", "about", "on", "against",
                                                                    "over", "to", "toward", "towards"):
                 p = next((x for x in c.children if x.dep_ in ("pobj", "pcomp")), None)
                 if p is None:
                     continue
-                left, right = subtree_range(p)
-                right = trim_right(doc, left, right, keep_quotes=False)
-                if left > right:
-                    return None
-                cs, ce = span_chars(doc, left, right)
                 spk = next((x for x in tok.children if x.dep_ == "poss"), None)
-                ss, se = mention_chars(doc, spk)
-                return Attribution(tok.idx, tok.idx + len(tok.text), tok.lemma_.lower(), cs, ce, "nounprep",
-                                   speaker_head=spk, speaker_start=ss, speaker_end=se, cue_token=tok)
+                return self.subtree_attribution(tok, p, "nounprep", spk, keep_quotes=False)
         return None
 
     def in_source(self, tok, sent) -> Optional[Attribution]:
@@ -542,49 +568,29 @@ class SentenceFinder:
         head = tok.head
         if pobj is None or pobj.lemma_.lower() not in cues.SOURCE_DOCUMENTS or head.pos_ not in ("VERB", "AUX"):
             return None
-        left, right = head.left_edge.i, head.right_edge.i
-        phrase = (tok.i, tok.right_edge.i)
-        if phrase[0] <= left + 1:
-            left = phrase[1] + 1
-        elif phrase[1] >= right - 1:
-            right = phrase[0] - 1
-        else:
-            return None  # the phrase sits inside the clause: no clean content
-        doc = self.doc
-        while left < right and (doc[left].is_punct or doc[left].is_space):
-            left += 1
-        right = trim_right(doc, left, right)
-        if left >= right:
+        rng = clause_without(self.doc, head, tok.i, tok.right_edge.i, slack=1)
+        if rng is None or rng[0] >= rng[1]:
             return None
-        cs, ce = span_chars(doc, left, right)
-        ss, se = mention_chars(doc, pobj)
+        cs, ce = span_chars(self.doc, *rng)
+        ss, se = mention_chars(self.doc, pobj)
         return Attribution(tok.idx, tok.idx + len(tok.text), tok.lower_, cs, ce, "insource",
                            speaker_head=pobj, speaker_start=ss, speaker_end=se, cue_token=tok)
 
     def copula(self, tok, sent) -> Optional[Attribution]:
         """'The idea is that Y', 'His slogan was "Y"': a reporting noun's content after "be"
         (candidate mode). The noun is the cue; its possessor, if any, the speaker."""
-        doc = self.doc
         subj = next((c for c in tok.children if c.dep_ == "nsubj" and c.i < tok.i), None)
         if subj is None or subj.lemma_.lower() not in self.copula_nouns or is_negated(tok):
             return None
         target = next((c for c in tok.children if c.dep_ in ("ccomp", "attr") and c.i > tok.i), None)
         if target is None:
             return None
-        left, right = subtree_range(target)
-        right = trim_right(doc, left, right)
-        if left > right:
-            return None
-        cs, ce = span_chars(doc, left, right)
         spk = next((c for c in subj.children if c.dep_ == "poss"), None)
-        ss, se = mention_chars(doc, spk)
-        return Attribution(subj.idx, subj.idx + len(subj.text), subj.lemma_.lower(), cs, ce, "copula",
-                           speaker_head=spk, speaker_start=ss, speaker_end=se, cue_token=subj)
+        return self.subtree_attribution(subj, target, "copula", spk)
 
     def adjective(self, tok, sent) -> Optional[Attribution]:
         """'X is critical of Y', 'X was confident that Y', 'it is unclear whether Y': the
         adjective's object or clause (candidate mode, learned adjectives only)."""
-        doc = self.doc
         if tok.dep_ not in ("acomp", "ROOT", "conj") or is_negated(tok) or is_negated(tok.head):
             return None
         target = None
@@ -600,20 +606,11 @@ class SentenceFinder:
                     break
         if target is None:
             return None
-        left, right = subtree_range(target)
-        right = trim_right(doc, left, right, keep_quotes=False)
-        if left > right:
-            return None
-        cs, ce = span_chars(doc, left, right)
         verb = tok.head if tok.dep_ == "acomp" else tok
         subj = subject_of(verb)
         if subj is not None and (subj.lower_ in ("it", "there") or subj.lower_ in cues.NOT_SPEAKERS):
             subj = None
-        ss, se = mention_chars(doc, subj)
-        if subj is not None and ss < ce and cs < se:
-            return None
-        return Attribution(tok.idx, tok.idx + len(tok.text), tok.lemma_.lower(), cs, ce, "adj",
-                           speaker_head=subj, speaker_start=ss, speaker_end=se, cue_token=tok)
+        return self.subtree_attribution(tok, target, "adj", subj, keep_quotes=False)
 
     def self_label(self, tok, sent) -> Optional[Attribution]:
         """'Cole, a self-described democratic socialist': the label is what its bearer says of
@@ -797,7 +794,7 @@ class SentenceFinder:
             elif (as_range := self.as_clause(tok, subj)) is not None:
                 left, right = as_range
                 frame = "as"
-            elif lem in QUOTE_BEFORE_VERBS or lem in cues.SPEECH_VERBS:
+            elif lem in cues.SPEECH_VERBS or lem == "read":  # '"All the way!" he shouted', '"...," the sign read'
                 qb = self.quote_before(tok.idx if subj is None or subj.i > tok.i else doc[np_range(subj)[0]].idx)
                 if qb is not None:
                     frame = "quote"
@@ -862,19 +859,8 @@ class SentenceFinder:
             return None
         if any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "acomp", "oprd") for c in tok.children):
             return None  # "as he said he would", "as it became clear": not a report
-        head = tok.head
-        lo, hi = tok.left_edge.i, tok.right_edge.i
-        left, right = head.left_edge.i, head.right_edge.i
-        if lo == left or (lo > left and all(t.is_punct or t.dep_ == "cc" or t.pos_ in ("CCONJ", "ADV") for t in self.doc[left:lo])):
-            left = hi + 1  # the frame opens the clause
-        elif hi == right or all(t.is_punct for t in self.doc[hi + 1:right + 1]):
-            right = lo - 1  # it closes it
-        else:
-            return None  # in the middle: not cut out here
-        while left <= right and (self.doc[left].is_punct or self.doc[left].is_space):
-            left += 1
-        right = trim_right(self.doc, left, right) if left <= right else right
-        return (left, right) if left <= right else None
+        rng = clause_without(self.doc, tok.head, tok.left_edge.i, tok.right_edge.i)
+        return rng if rng is not None and rng[0] <= rng[1] else None
 
     def object_before(self, tok):
         """What the verb is about when it stands before it (candidate mode only): the subject of
