@@ -1,7 +1,7 @@
 """Held-out extraction quality on PolNeAR, scored like ../shared/eval/score.py.
 
     .venv/bin/python benchmarks/quality.py [--part heldout|train] [--workers N] [--json]
-                                           [--pred-out FILE]
+                                           [--pred-out FILE] [--accurate]
 
 Prints precision, recall and F1 (exact, partial, end-to-end), speaker accuracy and recall by
 kind on the held-out 15% (benchmarks/split.py). Skips cleanly when ../shared/eval/ is absent.
@@ -30,6 +30,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--pred-out", help="also write the predictions (JSONL) here, outside the repo")
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles of the part")
+    ap.add_argument("--accurate", action="store_true", help="the accurate mode (MiniLM encoder)")
     args = ap.parse_args(argv)
     if not split.GOLD.exists():
         print(f"skipped: {split.GOLD} not found")
@@ -38,7 +39,7 @@ def main(argv=None) -> int:
     if args.limit:
         gold = gold[:args.limit]
     t0 = time.perf_counter()
-    preds = list(predict(gold, workers=args.workers))
+    preds = list(predict(gold, workers=args.workers, accurate=args.accurate))
     elapsed = time.perf_counter() - t0
     if args.pred_out:
         with open(args.pred_out, "w", encoding="utf-8") as f:
@@ -49,7 +50,7 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps(res))
     else:
-        print(f"{args.part}: {len(gold)} articles, {words} words, {elapsed:.1f}s "
+        print(f"{args.part}{' (accurate mode)' if args.accurate else ''}: {len(gold)} articles, {words} words, {elapsed:.1f}s "
               f"({words / elapsed:.0f} words/s with {args.workers} workers)")
         print(format_report(res))
     return 0

@@ -82,6 +82,8 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="rounds; each run's best counts")
     ap.add_argument("--memory", default="", help="comma-separated article counts, e.g. 100,400,1600")
     ap.add_argument("--memory-child", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--accurate", action="store_true",
+                    help="also time the accurate mode (one process) against bare spaCy")
     args = ap.parse_args(argv)
     if args.memory_child:
         memory_run(args.memory_child, args.workers)
@@ -102,6 +104,14 @@ def main(argv=None) -> int:
     }, args.repeat, words).values()
     print(f"single / bare = {s / b:.2f} (target >= 0.8);  {args.workers} workers / single = "
           f"{w / s:.2f} (target >= 1.6)")
+    if args.accurate:
+        list(extract_articles([Article(text=t) for t in ts[:2]], accurate=True))  # loads the encoder
+        b, a = best_of({
+            "bare spaCy nlp.pipe": lambda: [None for _ in bare.pipe(ts, batch_size=16)],
+            "accurate mode, 1 process": lambda: [None for _ in extract_articles(
+                (Article(text=t) for t in ts), workers=1, accurate=True)],
+        }, args.repeat, words).values()
+        print(f"accurate / bare = {a / b:.2f}")
     for n in [int(x) for x in args.memory.split(",") if x.strip()]:
         out = subprocess.run([sys.executable, __file__, "--memory-child", str(n), "--workers",
                               str(args.workers)], capture_output=True, text=True, check=True)

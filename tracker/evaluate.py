@@ -124,10 +124,10 @@ def score(gold: PathOrRows, pred: Union[PathOrRows, dict]) -> dict:
 
 
 def predict(gold: PathOrRows, workers: Optional[int] = 1, batch_size: int = 16,
-            ids: Optional[set] = None) -> Iterator[dict]:
+            ids: Optional[set] = None, accurate: bool = False) -> Iterator[dict]:
     """Run extraction over the gold file's articles: {"id", "statements"} rows, in order.
 
-    `ids` limits the run to those article ids (a held-out split).
+    `ids` limits the run to those article ids (a held-out split); `accurate` uses the accurate mode.
     """
     from .pipeline import extract_articles
 
@@ -137,12 +137,12 @@ def predict(gold: PathOrRows, workers: Optional[int] = 1, batch_size: int = 16,
                 continue
             yield Article(text=a["text"], id=str(a["id"]))
 
-    for done in extract_articles(articles(), workers=workers, batch_size=batch_size):
+    for done in extract_articles(articles(), workers=workers, batch_size=batch_size, accurate=accurate):
         yield {"id": done.article.id, "statements": [s.to_json() for s in done.statements]}
 
 
 def evaluate(gold: Union[str, Path], pred: Optional[Union[str, Path]] = None,
-             workers: Optional[int] = 1, ids: Optional[set] = None) -> dict:
+             workers: Optional[int] = 1, ids: Optional[set] = None, accurate: bool = False) -> dict:
     """Score `pred` (a JSONL file) or, without one, a fresh extraction of the gold articles."""
     if ids is not None:
         gold_rows = [a for a in _rows(gold) if str(a["id"]) in ids]
@@ -150,7 +150,7 @@ def evaluate(gold: Union[str, Path], pred: Optional[Union[str, Path]] = None,
         gold_rows = None
     if pred is None:
         preds = {d["id"]: d["statements"] for d in predict(gold_rows if gold_rows is not None else gold,
-                                                          workers=workers)}
+                                                          workers=workers, accurate=accurate)}
         return score(gold_rows if gold_rows is not None else gold, preds)
     return score(gold_rows if gold_rows is not None else gold, pred)
 

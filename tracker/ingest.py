@@ -7,7 +7,7 @@ from typing import Callable, Iterable, Optional
 
 import sqlite_utils
 
-from .models import Article, Failure
+from .models import ACCURATE_VERSION, EXTRACTOR_VERSION, Article, Failure
 from .pipeline import extract_articles
 from .store import article_status, record_failure, save_article
 
@@ -33,12 +33,15 @@ def ingest_articles(
     workers: Optional[int] = None,
     on_failure: Callable[[Failure], None] = lambda f: None,
     on_article: Callable[[Article, str], None] = lambda a, status: None,
+    accurate: bool = False,
 ) -> IngestReport:
     """Extract and store every article in items, one transaction each; record the failures.
 
     Unchanged articles are skipped by content hash before parsing. Streams: memory does not
-    grow with the number of articles.
+    grow with the number of articles. `accurate` extracts with the accurate mode; an article
+    read by the other mode counts as changed.
     """
+    version = ACCURATE_VERSION if accurate else EXTRACTOR_VERSION
     report = IngestReport()
     pending: dict[str, str] = {}  # article id -> 'new' or 'changed', while it is being parsed
 
@@ -54,7 +57,7 @@ def ingest_articles(
                 continue
             if item.id in pending:
                 continue  # the same article twice in one run
-            status = article_status(db, item)
+            status = article_status(db, item, version)
             if status == "unchanged":
                 report.unchanged += 1
                 on_article(item, status)
@@ -62,7 +65,7 @@ def ingest_articles(
             pending[item.id] = status
             yield item
 
-    for extracted in extract_articles(to_parse(), workers=workers):
+    for extracted in extract_articles(to_parse(), workers=workers, accurate=accurate):
         article = extracted.article
         status = pending.pop(article.id)
         if extracted.error:

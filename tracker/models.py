@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 EXTRACTOR_VERSION = "0.4.0"
+ACCURATE_VERSION = EXTRACTOR_VERSION + "+accurate"  # what the accurate mode stores as its version
 
 # Fields of one statement in `tracker extract` output (contract: DESIGN.md), in order.
 STATEMENT_JSON_FIELDS = (
@@ -130,3 +131,4 @@ class ExtractedArticle:
     article: Article
     statements: list[Statement] = field(default_factory=list)
     error: Optional[str] = None  # why extraction failed for this article, if it did
+    version: str = EXTRACTOR_VERSION  # the extractor that made the statements (ACCURATE_VERSION)

@@ -18,33 +18,35 @@ from typing import Iterable, Iterator, Optional
 from . import extract as _extract
 from .extract import extract_parsed
 from .extract.clean import chunk_spans, parse_text
-from .models import Article, ExtractedArticle, Statement
+from .models import ACCURATE_VERSION, EXTRACTOR_VERSION, Article, ExtractedArticle, Statement
 from .nlp import load_nlp
 
 
 def extract_articles(
-    articles: Iterable[Article], workers: Optional[int] = 1, batch_size: int = 16
+    articles: Iterable[Article], workers: Optional[int] = 1, batch_size: int = 16, accurate: bool = False
 ) -> Iterator[ExtractedArticle]:
     """Parse and extract each article, yielding results in input order, streaming.
 
-    workers=None uses every CPU; workers > 1 runs that many processes.
+    workers=None uses every CPU; workers > 1 runs that many processes. `accurate` uses the
+    accurate mode's model (tracker.extract.accurate_model).
     """
     if workers is None:
         workers = os.cpu_count() or 1
     if workers > 1:
-        yield from _extract_parallel(articles, workers, batch_size)
+        yield from _extract_parallel(articles, workers, batch_size, accurate)
     else:
-        yield from _extract_serial(articles, batch_size)
+        yield from _extract_serial(articles, batch_size, accurate)
 
 
 def extract_texts(
-    texts: Iterable[str], batch_size: int = 16, nlp=None
+    texts: Iterable[str], batch_size: int = 16, nlp=None, accurate: bool = False
 ) -> Iterator[tuple[list[Statement], Optional[str]]]:
     """(statements, error) for each text, in order: the serial engine without Article wrappers.
 
     An exception while extracting one text becomes its error message; the others go on.
     """
     nlp = nlp or load_nlp()
+    model = _extract.accurate_model() if accurate else None
     pending: collections.deque = collections.deque()  # (text, chunk count), in input order
 
     def chunks():
@@ -76,7 +78,7 @@ def extract_texts(
 
         chunks = article_chunks()
         try:
-            result = extract_parsed(text, chunks), None
+            result = extract_parsed(text, chunks, model=model), None
         except Exception as e:  # one article's bug must not stop the run: report it, go on
             for _ in chunks:  # the parser must move past this article's remaining chunks
                 pass
@@ -84,7 +86,7 @@ def extract_texts(
         yield result
 
 
-def _extract_serial(articles: Iterable[Article], batch_size: int) -> Iterator[ExtractedArticle]:
+def _extract_serial(articles: Iterable[Article], batch_size: int, accurate: bool) -> Iterator[ExtractedArticle]:
     queue: collections.deque = collections.deque()
 
     def texts():
@@ -92,18 +94,21 @@ def _extract_serial(articles: Iterable[Article], batch_size: int) -> Iterator[Ex
             queue.append(article)
             yield article.text
 
-    for statements, error in extract_texts(texts(), batch_size=batch_size):
-        yield ExtractedArticle(queue.popleft(), statements, error)
+    for statements, error in extract_texts(texts(), batch_size=batch_size, accurate=accurate):
+        yield ExtractedArticle(queue.popleft(), statements, error,
+                               ACCURATE_VERSION if accurate else EXTRACTOR_VERSION)
 
 
 # ------------------------------------------------------------------ worker processes
 
-def _worker_init() -> None:
+def _worker_init(accurate: bool) -> None:
     load_nlp()
+    if accurate:
+        _extract.accurate_model()
 
 
-def _worker_batch(texts: list[str]) -> list[tuple[list[Statement], Optional[str]]]:
-    return list(extract_texts(texts, batch_size=16))
+def _worker_batch(texts: list[str], accurate: bool) -> list[tuple[list[Statement], Optional[str]]]:
+    return list(extract_texts(texts, batch_size=16, accurate=accurate))
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -119,13 +124,15 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
-def _extract_parallel(articles: Iterable[Article], workers: int, batch_size: int) -> Iterator[ExtractedArticle]:
+def _extract_parallel(articles: Iterable[Article], workers: int, batch_size: int,
+                      accurate: bool) -> Iterator[ExtractedArticle]:
     # fork where the platform has it: no re-import of the caller's __main__ (scripts, tests)
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     in_flight: collections.deque = collections.deque()
     max_in_flight = workers * 2
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init) as pool:
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
+                                                initargs=(accurate,)) as pool:
         batches = _batches(articles, max(1, batch_size))
         exhausted = False
         while True:
@@ -134,9 +141,10 @@ def _extract_parallel(articles: Iterable[Article], workers: int, batch_size: int
                 if batch is None:
                     exhausted = True
                     break
-                in_flight.append((batch, pool.submit(_worker_batch, [a.text for a in batch])))
+                in_flight.append((batch, pool.submit(_worker_batch, [a.text for a in batch], accurate)))
             if not in_flight:
                 return
             batch, future = in_flight.popleft()
             for article, (statements, error) in zip(batch, future.result()):
-                yield ExtractedArticle(article, statements, error)
+                yield ExtractedArticle(article, statements, error,
+                                       ACCURATE_VERSION if accurate else EXTRACTOR_VERSION)

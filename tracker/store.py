@@ -107,8 +107,9 @@ def now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
-def article_status(db: sqlite_utils.Database, article: Article) -> str:
-    """'new', 'changed' or 'unchanged' (same text and extractor as stored, or a duplicate text).
+def article_status(db: sqlite_utils.Database, article: Article, version: str = EXTRACTOR_VERSION) -> str:
+    """'new', 'changed' or 'unchanged' (same text and extractor `version` as stored, or a
+    duplicate text).
 
     Cheap: decides by content hash, before any parsing.
     """
@@ -118,7 +119,7 @@ def article_status(db: sqlite_utils.Database, article: Article) -> str:
         [article.id, content_hash],
     ))
     for row in rows:
-        if row["content_hash"] == content_hash and row["extractor_version"] == EXTRACTOR_VERSION:
+        if row["content_hash"] == content_hash and row["extractor_version"] == version:
             return "unchanged"
     return "changed" if any(r["id"] == article.id for r in rows) else "new"
 
@@ -133,7 +134,7 @@ def save_article(db: sqlite_utils.Database, extracted: ExtractedArticle) -> int:
         old_counts = _speaker_counts(db, article.id)
         db.execute("delete from statements where article_id = ?", [article.id])
         _add_speaker_counts(db, old_counts, -1)
-        _upsert(db, "articles", article_row(article, len(statements)))
+        _upsert(db, "articles", article_row(article, len(statements), extracted.version))
         rows, seen = [], set()
         # A statement with the same speaker fields as an earlier one of the article resolves
         # the same way, and save_speaker would change nothing: ask once per article.
@@ -154,7 +155,7 @@ def save_article(db: sqlite_utils.Database, extracted: ExtractedArticle) -> int:
                 resolved[k] = save_speaker(db, statement)
         for statement in statements:
             speaker_id, name = resolved[key(statement)] if statement.speaker else (None, None)
-            row = statement_row(article, statement, speaker_id, name)
+            row = statement_row(article, statement, speaker_id, name, extracted.version)
             if row["id"] in seen:  # two attributions of one span (e.g. two speakers)
                 row["id"] = stable_hash(article.id, statement.claim_start, statement.claim_end,
                                         statement.speaker_start, statement.cue_start)
@@ -229,19 +230,20 @@ def _speaker(db: sqlite_utils.Database, speaker_id: str) -> Optional[dict]:
     return dict(zip([d[0] for d in cursor.description], row)) if row else None
 
 
-def article_row(article: Article, statement_count: int) -> dict:
+def article_row(article: Article, statement_count: int, version: str = EXTRACTOR_VERSION) -> dict:
     return {
         "id": article.id, "title": article.title, "url": article.url,
         "publisher": article.publisher, "author": article.author,
         "published": article.published, "text": article.text,
         "word_count": article.word_count, "statement_count": statement_count,
         "source_path": article.source_path, "content_hash": article.content_hash,
-        "ingested_at": now(), "extractor_version": EXTRACTOR_VERSION,
+        "ingested_at": now(), "extractor_version": version,
     }
 
 
 def statement_row(
-    article: Article, s: Statement, speaker_id: Optional[str], speaker_name: Optional[str]
+    article: Article, s: Statement, speaker_id: Optional[str], speaker_name: Optional[str],
+    version: str = EXTRACTOR_VERSION,
 ) -> dict:
     return {
         "id": stable_hash(article.id, s.claim_start, s.claim_end),
@@ -251,7 +253,7 @@ def statement_row(
         "claim_start": s.claim_start, "claim_end": s.claim_end,
         "speaker_start": s.speaker_start, "speaker_end": s.speaker_end,
         "sentence": s.sentence, "position": s.position, "confidence": s.confidence,
-        "published": article.published, "extractor_version": EXTRACTOR_VERSION,
+        "published": article.published, "extractor_version": version,
     }
 
 

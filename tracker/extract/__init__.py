@@ -19,10 +19,13 @@ from . import cues
 from .clean import boilerplate_ranges, chunk_spans, parse_text
 from .quotes import Quote, find_quotes, quoted_mask
 from .rules import Attribution, SentenceFinder, is_negated, np_range, span_chars, subject_of, trim_chars
+from .encoder import EncoderMissing, load_encoder
 from .model import features, group_features, hashed, load_model, orphan_features
+from .neural import token_vectors
 from .speakers import ArticleSpeakers, Resolved, peek
 
-__all__ = ["extract_doc", "extract_parsed", "extract_text", "parse_chunks", "CHUNK_CHARS"]
+__all__ = ["accurate_model", "extract_doc", "extract_parsed", "extract_text", "parse_chunks", "CHUNK_CHARS",
+           "EncoderMissing"]
 
 CHUNK_CHARS = 100_000
 # Frames where the cue word alone decides (open to lexical ambiguity): the learned weight filters
@@ -45,12 +48,24 @@ def load_weights() -> dict:
     return json.loads(data)
 
 
-def extract_text(text: str, nlp=None) -> list[Statement]:
-    """Parse text (in paragraph-aligned chunks) and return its statements."""
+def extract_text(text: str, nlp=None, accurate: bool = False) -> list[Statement]:
+    """Parse text (in paragraph-aligned chunks) and return its statements (`accurate`: with the
+    accurate mode's model, see accurate_model())."""
     from ..nlp import load_nlp
 
     nlp = nlp or load_nlp()
-    return extract_parsed(text, parse_chunks(nlp, text))
+    return extract_parsed(text, parse_chunks(nlp, text), model=accurate_model() if accurate else None)
+
+
+def accurate_model():
+    """The accurate mode's model, its encoder loaded: slower (MiniLM reads every article) and
+    more accurate. Raises EncoderMissing, with the command that installs it, when it cannot run."""
+    model = load_model(accurate=True)
+    if model is None or model.scorer is None:
+        raise EncoderMissing("the accurate model (tracker/data/attribution_model_accurate.npz) is missing: "
+                             "train it with benchmarks/train.py --accurate")
+    load_encoder()
+    return model
 
 
 def parse_chunks(nlp, text: str) -> list[tuple[int, object]]:
@@ -69,8 +84,8 @@ def extract_doc(doc, text: Optional[str] = None) -> list[Statement]:
 
 
 def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], weights: Optional[dict] = None,
-                   threshold: Optional[float] = None, model=None, collect: Optional[list] = None
-                   ) -> list[Statement]:
+                   threshold: Optional[float] = None, model=None, collect: Optional[list] = None,
+                   encoded=None) -> list[Statement]:
     """Statements of an article parsed as chunks: (offset of the chunk in text, its Doc).
 
     By default the shipped learned model (tracker/data/attribution_model.npz, see
@@ -79,6 +94,8 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], weights: Opt
     `model=False` (or explicit `weights`) uses the frames alone, filtered by cue weights.
     `collect`, a list, receives (features, content start, content end, cue group, cue start, cue
     end) for every candidate (what benchmarks/train.py learns from).
+    A model with a span scorer (the accurate mode: load_model(accurate=True)) encodes the text
+    with MiniLM first, unless `encoded` gives its (vectors, offsets) already.
     """
     if not text or not text.strip():
         for _ in chunks:  # consume them: a caller may be streaming
@@ -87,7 +104,7 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], weights: Opt
     if model is None and weights is None:
         model = load_model()
     if model:
-        return _extract_model(text, chunks, model, threshold, collect)
+        return _extract_model(text, chunks, model, threshold, collect, encoded)
     quotes = find_quotes(text)
     boiler = boilerplate_ranges(text)
     mask = quoted_mask(text, quotes)
@@ -119,14 +136,17 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], weights: Opt
     return statements
 
 
-def _sentences(text: str, chunks, quotes, boiler, speakers, lexicon):
+def _sentences(text: str, chunks, quotes, boiler, speakers, lexicon, scorer=None, encoded=None):
     """(chunk offset, finder, sentence) for every sentence worth reading, in article order:
-    blank sentences and boilerplate lines are passed over."""
+    blank sentences and boilerplate lines are passed over. With a span scorer, each finder gets
+    its chunk's token vectors from `encoded` (the text's wordpiece vectors and offsets)."""
     for base, doc in chunks:
         n = len(doc.text)
         local = [Quote(q.start - base, q.end - base, q.double, q.balanced)
                  for q in quotes if q.end > base and q.start < base + n]
         finder = SentenceFinder(doc, doc.text, local, lexicon)
+        if scorer is not None:
+            finder.vectors, finder.scorer = token_vectors(doc, base, *encoded), scorer
         speakers.observe_doc(doc, None)
         for sent in doc.sents:
             s0, s1 = base + sent.start_char, base + sent.end_char
@@ -134,7 +154,9 @@ def _sentences(text: str, chunks, quotes, boiler, speakers, lexicon):
                 yield base, finder, sent
 
 
-def _extract_model(text: str, chunks, model, threshold, collect) -> list[Statement]:
+def _extract_model(text: str, chunks, model, threshold, collect, encoded=None) -> list[Statement]:
+    if model.scorer is not None and encoded is None:
+        encoded = load_encoder().vectors(text)
     quotes = find_quotes(text)
     boiler = boilerplate_ranges(text)
     mask = quoted_mask(text, quotes)
@@ -148,7 +170,8 @@ def _extract_model(text: str, chunks, model, threshold, collect) -> list[Stateme
     statements: list[Statement] = []
     leadins: list[tuple] = []  # sentences that introduce what follows ("He told the crowd:")
     group = 0
-    for base, finder, sent in _sentences(text, chunks, quotes, boiler, speakers, lexicon):
+    for base, finder, sent in _sentences(text, chunks, quotes, boiler, speakers, lexicon,
+                                         model.scorer, encoded):
         for alternatives in finder.candidates(sent):
             best = None
             for att in alternatives:

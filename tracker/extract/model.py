@@ -22,12 +22,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
+
 from . import cues
+from .neural import SpanScorer, span_representation
 from .rules import trim_chars
 
 BITS = 18
 MASK = (1 << BITS) - 1
 MODEL_FILE = "data/attribution_model.npz"
+ACCURATE_FILE = "data/attribution_model_accurate.npz"
 
 _LEXICONS = (("sp", cues.SPEECH_VERBS), ("me", cues.MENTAL_VERBS), ("ob", cues.OBJECT_CONTENT_VERBS),
              ("xc", cues.XCOMP_CONTENT_VERBS), ("inv", cues.INVERTED_VERBS), ("rn", cues.REPORTING_NOUNS))
@@ -38,11 +42,12 @@ _CHILD_DEPS = frozenset("aux auxpass neg advmod prt dative dobj ccomp xcomp prep
 class Model:
     """Weights over hashed features, with the threshold and lexicon they were trained with."""
 
-    def __init__(self, weights, meta: dict, ranker=None):
+    def __init__(self, weights, meta: dict, ranker=None, scorer: Optional[SpanScorer] = None):
         self.w = [float(x) for x in weights] if not isinstance(weights, list) else weights
         self.meta = meta
         self.threshold = float(meta.get("threshold", 0.5))
         self.r = ranker  # weights of the span ranker (which alternative of a cue), or None
+        self.scorer = scorer  # the accurate mode's span scorer over encoder vectors, or None
 
     def rank(self, idx) -> float:
         """How good this content span is among its cue's alternatives (a softmax score), from
@@ -74,14 +79,14 @@ def hashed(feats) -> set[int]:
 
 
 @functools.lru_cache(maxsize=None)
-def load_model() -> Optional[Model]:
-    """The shipped model (or the one $TRACKER_ATTRIBUTION_MODEL names), None when absent: the
-    rules alone then."""
+def load_model(accurate: bool = False) -> Optional[Model]:
+    """The shipped model, None when absent (the rules alone then). `accurate` loads the accurate
+    mode's model, which carries a span scorer over encoder vectors. $TRACKER_ATTRIBUTION_MODEL
+    (or $TRACKER_ACCURATE_MODEL) names another artifact instead (benchmarks)."""
+    override = os.environ.get("TRACKER_ACCURATE_MODEL" if accurate else "TRACKER_ATTRIBUTION_MODEL")
+    path = (Path(override) if override
+            else resources.files("tracker").joinpath(ACCURATE_FILE if accurate else MODEL_FILE))
     try:
-        import numpy as np
-
-        override = os.environ.get("TRACKER_ATTRIBUTION_MODEL")  # another artifact (benchmarks)
-        path = Path(override) if override else resources.files("tracker").joinpath(MODEL_FILE)
         with path.open("rb") as f:
             data = np.load(f, allow_pickle=False)
             idx = data["idx"].astype(np.int64)
@@ -90,9 +95,10 @@ def load_model() -> Optional[Model]:
             ranker = None
             if "ridx" in data.files:
                 ranker = _unpack(data["ridx"].astype(np.int64), data["rval"].astype(np.float32))
+            scorer = SpanScorer.from_arrays(data) if "nn_w1" in data.files else None
     except (FileNotFoundError, OSError, KeyError, ValueError):
         return None
-    return Model(_unpack(idx, val), meta, ranker)
+    return Model(_unpack(idx, val), meta, ranker, scorer)
 
 
 def _unpack(idx, val) -> list[float]:
@@ -199,7 +205,18 @@ def features(att, finder, sent) -> list[str]:
     if ce >= s1 - 2:
         f.append("tosentend|" + fr)
     f += _boundary_features(finder, cs, ce, fr, var, lem, sh)
+    if finder.scorer is not None:
+        f += _scorer_features(finder, cs, ce, att, fr, var)
     return f
+
+
+def _scorer_features(finder, cs: int, ce: int, att, fr: str, var: str) -> list[str]:
+    """The accurate mode's span scorer (tracker.extract.neural), in twentieths."""
+    _token_index(finder, cs)  # caches the token starts
+    rep = span_representation(finder.doc, finder.vectors, finder._tok_starts, cs, ce,
+                              att.cue_start, att.cue_end)
+    d = min(19, int(finder.scorer.score(rep) * 20))
+    return ["nn=%d" % d, "nnf=%d|%s" % (d, fr), "nnv=%d|%s" % (d, var)]
 
 
 def group_features(feats_list: list, spans: list, finder=None) -> None:

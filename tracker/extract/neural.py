@@ -1,0 +1,86 @@
+"""The accurate mode's span scorer: how likely a candidate's content is an annotated one, read
+from MiniLM vectors (tracker.extract.encoder) of the cue, the span, its edges and the words
+around it. Its score is one more feature of the linear models (tracker.extract.model)."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import numpy as np
+
+PARTS = 6  # cue, span mean, first word, last word, word before, word after
+
+
+def token_vectors(doc, base: int, vectors: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """One vector per token of a chunk Doc (at `base` in the text the vectors came from): the
+    mean of the wordpieces starting inside the token."""
+    n = len(doc)
+    out = np.zeros((n, vectors.shape[1]), np.float32)
+    if n == 0 or len(offsets) == 0:
+        return out
+    starts = np.array([base + t.idx for t in doc])
+    ends = starts + np.array([len(t) for t in doc])
+    lo, hi = bisect.bisect_left(offsets[:, 0], starts[0]), bisect.bisect_left(offsets[:, 0], ends[-1])
+    idx = np.clip(np.searchsorted(starts, offsets[lo:hi, 0], side="right") - 1, 0, n - 1)
+    count = np.zeros(n, np.float32)
+    np.add.at(out, idx, vectors[lo:hi].astype(np.float32))
+    np.add.at(count, idx, 1)
+    return out / np.maximum(count, 1)[:, None]
+
+
+def _index(starts: list[int], char: int) -> int:
+    return bisect.bisect_left(starts, char)
+
+
+def span_representation(doc, vecs: np.ndarray, starts: list[int], cs: int, ce: int,
+                        c0, c1) -> np.ndarray:
+    """The candidate's input to the scorer: vectors of its cue (zeros for none), the span's
+    words (mean), its first and last word, and the words just outside it. Offsets are the
+    chunk's; `starts` are its tokens' start characters."""
+    n = len(doc)
+    zero = np.zeros(vecs.shape[1], np.float32)
+    i0 = min(_index(starts, cs), n - 1)
+    i1 = max(i0 + 1, min(_index(starts, ce), n))
+    words = [i for i in range(i0, i1) if not (doc[i].is_punct or doc[i].is_space)] or [i0]
+    if c0 is not None:
+        j0 = min(bisect.bisect_right(starts, c0) - 1, n - 1)
+        cue = vecs[j0:max(j0 + 1, min(_index(starts, c1), n))].mean(0)
+    else:
+        cue = zero
+    before = i0 - 1
+    while before >= 0 and doc[before].is_space:
+        before -= 1
+    after = i1
+    while after < n and doc[after].is_space:
+        after += 1
+    return np.concatenate([cue, vecs[words].mean(0), vecs[words[0]], vecs[words[-1]],
+                           vecs[before] if before >= 0 else zero, vecs[after] if after < n else zero])
+
+
+@dataclass
+class SpanScorer:
+    """A one-hidden-layer network over standardized span representations."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    w1: np.ndarray
+    b1: np.ndarray
+    w2: np.ndarray
+    b2: np.ndarray
+
+    def scores(self, reps: np.ndarray) -> np.ndarray:
+        hidden = np.maximum(((reps - self.mean) / self.scale) @ self.w1 + self.b1, 0)
+        return 1 / (1 + np.exp(-(hidden @ self.w2 + self.b2)))
+
+    def score(self, rep: np.ndarray) -> float:
+        return float(self.scores(rep[None, :])[0, 0])
+
+    def arrays(self, prefix: str = "nn_") -> dict:
+        return {prefix + k: np.asarray(v, np.float32) for k, v in vars(self).items()}
+
+    @classmethod
+    def from_arrays(cls, data, prefix: str = "nn_") -> "SpanScorer":
+        return cls(**{k: np.asarray(data[prefix + k], np.float32)
+                      for k in ("mean", "scale", "w1", "b1", "w2", "b2")})
+
