@@ -48,7 +48,7 @@ def accurate_option(fn):
     return click.option(
         "--accurate", is_flag=True, callback=check,
         help="Slower, more accurate extraction: a MiniLM encoder reads every article "
-             "(about a fifth of the default speed; install it as the README says).")(fn)
+             "(about a quarter of the default speed; install it as the README says).")(fn)
 
 
 def reader_options(fn):
