@@ -1,6 +1,6 @@
 """Train the attribution candidate scorer on the training part of ../shared/eval/polnear-train.jsonl.
 
-    .venv/bin/python benchmarks/train.py [--cache DIR] [--out tracker/data/attribution_model.npz]
+    .venv/bin/python benchmarks/train.py [--cache DIR] [--out FILE] [--accurate] [--cv K]
 
 What is learned (numpy only; minutes on 2 cores once the articles are parsed):
 - a cue lexicon: lemmas that annotators marked as cues at least MIN_GOLD times in training
@@ -17,6 +17,10 @@ What is learned (numpy only; minutes on 2 cores once the articles are parsed):
 `--cv K` instead cross-validates over K folds of the training part (each fold predicted by a model,
 lexicon included, trained on the others) and writes nothing: a steadier yardstick for changes
 than the dev slice.
+`--accurate` trains the accurate mode's model instead (attribution_model_accurate.npz): the
+training articles are encoded with MiniLM (cached), span scorers over the vectors are trained on
+SCORER_FOLDS folds so that each article's scorer features come from a scorer that did not see it,
+and the linear models learn from those features; with `--cv K`, all of it inside each fold.
 Only the training part of benchmarks/split.py is read; the held-out part is never touched.
 The shipped artifact holds hashed-feature weights, lemma lists and numbers: no corpus text.
 """
@@ -283,15 +287,21 @@ def encode_all(rows, cache: Path | None, workers: int) -> list:
 
     folder = cache / "vectors" if cache is not None else None
     todo = [r for r in rows if folder is None or not (folder / f"{r['id']}.npz").exists()]
+    fresh = {}
     if todo:
         print(f"encoding {len(todo)} articles with MiniLM ...", flush=True)
         with multiprocessing.get_context("fork").Pool(max(1, workers)) as pool:
             for r, (h, off) in zip(todo, pool.imap(_encode, [r["text"] for r in todo], chunksize=4)):
-                if folder is not None:
-                    folder.mkdir(parents=True, exist_ok=True)
-                    np.savez(folder / f"{r['id']}.npz", h=h, off=off)
+                if folder is None:
+                    fresh[r["id"]] = (h, off)
+                    continue
+                folder.mkdir(parents=True, exist_ok=True)
+                np.savez(folder / f"{r['id']}.npz", h=h, off=off)
     out = []
     for r in rows:
+        if r["id"] in fresh:
+            out.append(fresh[r["id"]])
+            continue
         with np.load(folder / f"{r['id']}.npz") as z:
             out.append((z["h"], z["off"]))
     return out
@@ -355,23 +365,31 @@ def fold_of(article_id, folds: int) -> int:
     return int(h[:8], 16) % folds
 
 
-def cross_validate(rows, docs, folds: int, epochs: int, thresholds=(0.25, 0.3, 0.35)) -> dict:
+def cross_validate(rows, docs, folds: int, epochs: int, thresholds=(0.25, 0.3, 0.35),
+                   encoded=None) -> dict:
     """Scores over the whole training part, each article predicted by a model (lexicon included)
     trained on the other folds: a steadier yardstick than the dev slice (~6 times the golds),
-    for comparing changes. {threshold: score}."""
+    for comparing changes. With `encoded`, the accurate model (its span scorers trained inside
+    each fold too). {threshold: score}."""
     preds = {t: {} for t in thresholds}
     for k in range(folds):
         inside = [fold_of(r["id"], folds) != k for r in rows]
         tr_rows = [r for r, i in zip(rows, inside) if i]
         tr_docs = [d for d, i in zip(docs, inside) if i]
         lex = lexicon(tr_rows, tr_docs)
-        feats, y, art, grp = candidates(tr_rows, tr_docs, lex)
+        tr_enc = out_enc = scorers = out_scorers = None
+        if encoded is not None:
+            tr_enc = [e for e, i in zip(encoded, inside) if i]
+            out_enc = [e for e, i in zip(encoded, inside) if not i]
+            scorers, final = oof_scorers(tr_rows, tr_docs, lex, tr_enc)
+            out_scorers = [final] * len(out_enc)
+        feats, y, art, grp = candidates(tr_rows, tr_docs, lex, tr_enc, scorers)
         w, ranker = fit_two_stage(feats, y, grp, art, epochs)
         out_rows = [r for r, i in zip(rows, inside) if not i]
         out_docs = [d for d, i in zip(docs, inside) if not i]
         for t in thresholds:
             model = Model(w.tolist(), dict(lex, threshold=t, orphan=1.0, bits=BITS), ranker.tolist())
-            preds[t].update(predict(out_rows, out_docs, model, t))
+            preds[t].update(predict(out_rows, out_docs, model, t, out_enc, out_scorers))
         print(f"fold {k + 1}/{folds} done", flush=True)
     return {t: score(rows, p) for t, p in preds.items()}
 
@@ -397,9 +415,8 @@ def main(argv=None) -> int:
     docs = parsed_docs(rows, args.cache, args.workers)
     print(f"parsed {len(rows)} training articles in {time.perf_counter() - t0:.0f}s", flush=True)
     if args.cv:
-        if args.accurate:
-            ap.error("--cv cross-validates the default model only")
-        for t, res in cross_validate(rows, docs, args.cv, args.epochs).items():
+        encoded = encode_all(rows, args.cache, args.workers) if args.accurate else None
+        for t, res in cross_validate(rows, docs, args.cv, args.epochs, encoded=encoded).items():
             print(f"cv{args.cv} threshold {t:.2f}: partial F1 {res['partial'][2]:.4f} (P {res['partial'][0]:.3f} "
                   f"R {res['partial'][1]:.3f}) e2e F1 {res['e2e'][2]:.4f} exact F1 {res['exact'][2]:.4f} "
                   f"recall {', '.join(f'{k} {v:.3f}' for k, v in sorted(res['recall_by_kind'].items()))}")
