@@ -7,7 +7,7 @@ from typing import Callable, Iterable, Optional
 
 import sqlite_utils
 
-from .models import ACCURATE_VERSION, EXTRACTOR_VERSION, Article, Failure
+from .models import Article, Failure, extractor_version
 from .pipeline import extract_articles
 from .store import article_status, record_failure, save_article
 
@@ -41,7 +41,7 @@ def ingest_articles(
     grow with the number of articles. `accurate` extracts with the accurate mode; an article
     read by the other mode counts as changed.
     """
-    version = ACCURATE_VERSION if accurate else EXTRACTOR_VERSION
+    version = extractor_version(accurate)
     report = IngestReport()
     pending: dict[str, str] = {}  # article id -> 'new' or 'changed', while it is being parsed
 

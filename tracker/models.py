@@ -13,6 +13,11 @@ from typing import Optional
 EXTRACTOR_VERSION = "0.4.0"
 ACCURATE_VERSION = EXTRACTOR_VERSION + "+accurate"  # what the accurate mode stores as its version
 
+
+def extractor_version(accurate: bool) -> str:
+    """The version stored with statements made by the default or the accurate mode."""
+    return ACCURATE_VERSION if accurate else EXTRACTOR_VERSION
+
 # Fields of one statement in `tracker extract` output (contract: DESIGN.md), in order.
 STATEMENT_JSON_FIELDS = (
     "claim", "claim_start", "claim_end", "speaker", "speaker_text", "speaker_start",

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator, Optional
 from . import extract as _extract
 from .extract import extract_parsed
 from .extract.clean import chunk_spans, parse_text
-from .models import ACCURATE_VERSION, EXTRACTOR_VERSION, Article, ExtractedArticle, Statement
+from .models import Article, ExtractedArticle, Statement, extractor_version
 from .nlp import load_nlp
 
 
@@ -95,8 +95,7 @@ def _extract_serial(articles: Iterable[Article], batch_size: int, accurate: bool
             yield article.text
 
     for statements, error in extract_texts(texts(), batch_size=batch_size, accurate=accurate):
-        yield ExtractedArticle(queue.popleft(), statements, error,
-                               ACCURATE_VERSION if accurate else EXTRACTOR_VERSION)
+        yield ExtractedArticle(queue.popleft(), statements, error, extractor_version(accurate))
 
 
 # ------------------------------------------------------------------ worker processes
@@ -146,5 +145,4 @@ def _extract_parallel(articles: Iterable[Article], workers: int, batch_size: int
                 return
             batch, future = in_flight.popleft()
             for article, (statements, error) in zip(batch, future.result()):
-                yield ExtractedArticle(article, statements, error,
-                                       ACCURATE_VERSION if accurate else EXTRACTOR_VERSION)
+                yield ExtractedArticle(article, statements, error, extractor_version(accurate))

@@ -212,8 +212,7 @@ def features(att, finder, sent) -> list[str]:
 
 def _scorer_features(finder, cs: int, ce: int, att, fr: str, var: str) -> list[str]:
     """The accurate mode's span scorer (tracker.extract.neural), in twentieths."""
-    _token_index(finder, cs)  # caches the token starts
-    rep = span_representation(finder.doc, finder.vectors, finder._tok_starts, cs, ce,
+    rep = span_representation(finder.doc, finder.vectors, _token_starts(finder), cs, ce,
                               att.cue_start, att.cue_end)
     d = min(19, int(finder.scorer.score(rep) * 20))
     return ["nn=%d" % d, "nnf=%d|%s" % (d, fr), "nnv=%d|%s" % (d, var)]
@@ -269,12 +268,17 @@ def _delta_features(finder, base: tuple, span: tuple, var: str) -> list[str]:
     return out
 
 
-def _token_index(finder, char: int) -> int:
-    """Index of the first token starting at or after char (the finder caches token starts)."""
+def _token_starts(finder) -> list[int]:
+    """The start characters of the finder's tokens (cached on the finder)."""
     starts = getattr(finder, "_tok_starts", None)
     if starts is None:
         starts = finder._tok_starts = [t.idx for t in finder.doc]
-    return bisect.bisect_left(starts, char)
+    return starts
+
+
+def _token_index(finder, char: int) -> int:
+    """Index of the first token starting at or after char."""
+    return bisect.bisect_left(_token_starts(finder), char)
 
 
 def _token_counts(finder) -> tuple[list[int], list[int], list[int]]:
