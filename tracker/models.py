@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 EXTRACTOR_VERSION = "0.4.0"
-ACCURATE_VERSION = EXTRACTOR_VERSION + "+accurate"  # what the accurate mode stores as its version
+ACCURATE_VERSION = EXTRACTOR_VERSION + "+accurate.2"  # the accurate mode's (.2: fine-tuned encoder)
 
 
 def extractor_version(accurate: bool) -> str:

@@ -19,7 +19,7 @@ from . import cues
 from .clean import boilerplate_ranges, chunk_spans, parse_text
 from .quotes import Quote, find_quotes, quoted_mask
 from .rules import Attribution, SentenceFinder, is_negated, np_range, span_chars, subject_of, trim_chars
-from .encoder import EncoderMissing, load_encoder
+from .encoder import EncoderMissing
 from .model import features, group_features, hashed, load_model, orphan_features
 from .neural import token_vectors
 from .speakers import ArticleSpeakers, Resolved, peek
@@ -64,7 +64,7 @@ def accurate_model():
     if model is None or model.scorer is None:
         raise EncoderMissing("the accurate model (tracker/data/attribution_model_accurate.npz) is missing: "
                              "train it with benchmarks/train.py --accurate")
-    load_encoder()
+    model.encoder()
     return model
 
 
@@ -156,7 +156,7 @@ def _sentences(text: str, chunks, quotes, boiler, speakers, lexicon, scorer=None
 
 def _extract_model(text: str, chunks, model, threshold, collect, encoded=None) -> list[Statement]:
     if model.scorer is not None and encoded is None:
-        encoded = load_encoder().vectors(text)
+        encoded = model.encoder().vectors(text)
     quotes = find_quotes(text)
     boiler = boilerplate_ranges(text)
     mask = quoted_mask(text, quotes)

@@ -35,13 +35,31 @@ def model_dir() -> Path:
 
 @functools.lru_cache(maxsize=1)
 def load_encoder() -> "Encoder":
+    """The pretrained encoder, as published."""
     return Encoder(model_dir())
+
+
+def windows(n: int) -> list[tuple[int, int, int, int]]:
+    """How a text of n wordpieces is read: (start, end, keep_from, keep_to) per window of at most
+    WINDOW - 2 wordpieces, STEP apart; each keeps the rows of its window between keep_from and
+    keep_to, the part where its wordpieces have the most context on both sides."""
+    inner = WINDOW - 2
+    margin = (inner - STEP) // 2
+    out = []
+    s = 0
+    while n:
+        e = min(n, s + inner)
+        out.append((s, e, 0 if s == 0 else margin, e - s if e == n else margin + STEP))
+        if e == n:
+            break
+        s += STEP
+    return out
 
 
 class Encoder:
     """Contextual vectors for every wordpiece of a text, with their character offsets."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, tuned: dict | None = None):
         try:
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer
@@ -53,6 +71,10 @@ class Encoder:
         self.eps = cfg["layer_norm_eps"]
         self.w = {k.removeprefix("bert."): v.astype(np.float32)
                   for k, v in load_file(str(path / "model.safetensors")).items()}
+        for k, v in (tuned or {}).items():  # layers fine-tuned by benchmarks/train.py --accurate
+            if k not in self.w or self.w[k].shape != v.shape:
+                raise ValueError(f"fine-tuned encoder weight {k!r} does not fit all-MiniLM-L6-v2")
+            self.w[k] = np.asarray(v, np.float32)
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
@@ -99,19 +121,8 @@ class Encoder:
         enc = self.tokenizer.encode(text, add_special_tokens=False)
         ids = np.array(enc.ids, dtype=np.int64)
         offsets = np.array(enc.offsets, dtype=np.int64).reshape(-1, 2)
-        n = len(ids)
-        out = np.zeros((n, self.width), np.float32)
-        inner = WINDOW - 2
-        margin = (inner - STEP) // 2
-        s = 0
-        while n:
-            e = min(n, s + inner)
+        out = np.zeros((len(ids), self.width), np.float32)
+        for s, e, lo, hi in windows(len(ids)):
             states = self.forward(np.concatenate([[self.cls], ids[s:e], [self.sep]]))
-            h = np.concatenate([states[k][1:-1] for k in LAYERS], 1)
-            lo = 0 if s == 0 else margin
-            hi = e - s if e == n else margin + STEP
-            out[s + lo:s + hi] = h[lo:hi]
-            if e == n:
-                break
-            s += STEP
+            out[s + lo:s + hi] = np.concatenate([states[k][1 + lo:1 + hi] for k in LAYERS], 1)
         return out, offsets

@@ -25,6 +25,7 @@ from typing import Optional
 import numpy as np
 
 from . import cues
+from .encoder import Encoder, load_encoder, model_dir
 from .neural import SpanScorer, span_representation
 from .rules import trim_chars
 
@@ -32,6 +33,7 @@ BITS = 18
 MASK = (1 << BITS) - 1
 MODEL_FILE = "data/attribution_model.npz"
 ACCURATE_FILE = "data/attribution_model_accurate.npz"
+TUNED = "enc_"  # prefix of the fine-tuned encoder weights in the accurate model's artifact
 
 _LEXICONS = (("sp", cues.SPEECH_VERBS), ("me", cues.MENTAL_VERBS), ("ob", cues.OBJECT_CONTENT_VERBS),
              ("xc", cues.XCOMP_CONTENT_VERBS), ("inv", cues.INVERTED_VERBS), ("rn", cues.REPORTING_NOUNS))
@@ -42,12 +44,22 @@ _CHILD_DEPS = frozenset("aux auxpass neg advmod prt dative dobj ccomp xcomp prep
 class Model:
     """Weights over hashed features, with the threshold and lexicon they were trained with."""
 
-    def __init__(self, weights, meta: dict, ranker=None, scorer: Optional[SpanScorer] = None):
+    def __init__(self, weights, meta: dict, ranker=None, scorer: Optional[SpanScorer] = None,
+                 tuned: Optional[dict] = None):
         self.w = [float(x) for x in weights] if not isinstance(weights, list) else weights
         self.meta = meta
         self.threshold = float(meta.get("threshold", 0.5))
         self.r = ranker  # weights of the span ranker (which alternative of a cue), or None
         self.scorer = scorer  # the accurate mode's span scorer over encoder vectors, or None
+        self.tuned = tuned  # the encoder weights the scorer was fine-tuned with, or None
+        self._encoder = None
+
+    def encoder(self):
+        """The encoder whose vectors the span scorer reads (loaded on first use): MiniLM with
+        the fine-tuned layers this model ships, or as published when it ships none."""
+        if self._encoder is None:
+            self._encoder = Encoder(model_dir(), self.tuned) if self.tuned else load_encoder()
+        return self._encoder
 
     def rank(self, idx) -> float:
         """How good this content span is among its cue's alternatives (a softmax score), from
@@ -96,9 +108,10 @@ def load_model(accurate: bool = False) -> Optional[Model]:
             if "ridx" in data.files:
                 ranker = _unpack(data["ridx"].astype(np.int64), data["rval"].astype(np.float32))
             scorer = SpanScorer.from_arrays(data) if "nn_w1" in data.files else None
+            tuned = {k[len(TUNED):]: data[k] for k in data.files if k.startswith(TUNED)} or None
     except (FileNotFoundError, OSError, KeyError, ValueError):
         return None
-    return Model(_unpack(idx, val), meta, ranker, scorer)
+    return Model(_unpack(idx, val), meta, ranker, scorer, tuned)
 
 
 def _unpack(idx, val) -> list[float]:

@@ -12,6 +12,15 @@ import numpy as np
 PARTS = 6  # cue, span mean, first word, last word, word before, word after
 
 
+def token_of_wordpiece(doc, base: int, offsets: np.ndarray) -> tuple[int, int, np.ndarray]:
+    """(lo, hi, token): the wordpieces lo..hi start inside a chunk Doc (at `base` in the text the
+    offsets came from), and token[k] is the token wordpiece lo + k starts in."""
+    starts = np.array([base + t.idx for t in doc])
+    end = starts[-1] + len(doc[-1])
+    lo, hi = bisect.bisect_left(offsets[:, 0], starts[0]), bisect.bisect_left(offsets[:, 0], end)
+    return lo, hi, np.clip(np.searchsorted(starts, offsets[lo:hi, 0], side="right") - 1, 0, len(doc) - 1)
+
+
 def token_vectors(doc, base: int, vectors: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """One vector per token of a chunk Doc (at `base` in the text the vectors came from): the
     mean of the wordpieces starting inside the token."""
@@ -19,10 +28,7 @@ def token_vectors(doc, base: int, vectors: np.ndarray, offsets: np.ndarray) -> n
     out = np.zeros((n, vectors.shape[1]), np.float32)
     if n == 0 or len(offsets) == 0:
         return out
-    starts = np.array([base + t.idx for t in doc])
-    ends = starts + np.array([len(t) for t in doc])
-    lo, hi = bisect.bisect_left(offsets[:, 0], starts[0]), bisect.bisect_left(offsets[:, 0], ends[-1])
-    idx = np.clip(np.searchsorted(starts, offsets[lo:hi, 0], side="right") - 1, 0, n - 1)
+    lo, hi, idx = token_of_wordpiece(doc, base, offsets)
     count = np.zeros(n, np.float32)
     np.add.at(out, idx, vectors[lo:hi].astype(np.float32))
     np.add.at(count, idx, 1)
@@ -33,29 +39,37 @@ def _index(starts: list[int], char: int) -> int:
     return bisect.bisect_left(starts, char)
 
 
-def span_representation(doc, vecs: np.ndarray, starts: list[int], cs: int, ce: int,
-                        c0, c1) -> np.ndarray:
-    """The candidate's input to the scorer: vectors of its cue (zeros for none), the span's
-    words (mean), its first and last word, and the words just outside it. Offsets are the
-    chunk's; `starts` are its tokens' start characters."""
+def span_indices(doc, starts: list[int], cs: int, ce: int, c0, c1) -> tuple:
+    """Which tokens make up a candidate's representation: (cue tokens or None, the span's
+    words, the word before or -1, the word after or len(doc)). Offsets are the chunk's;
+    `starts` are its tokens' start characters."""
     n = len(doc)
-    zero = np.zeros(vecs.shape[1], np.float32)
     i0 = min(_index(starts, cs), n - 1)
     i1 = max(i0 + 1, min(_index(starts, ce), n))
     words = [i for i in range(i0, i1) if not (doc[i].is_punct or doc[i].is_space)] or [i0]
+    cue = None
     if c0 is not None:
         j0 = min(bisect.bisect_right(starts, c0) - 1, n - 1)
-        cue = vecs[j0:max(j0 + 1, min(_index(starts, c1), n))].mean(0)
-    else:
-        cue = zero
+        cue = range(j0, max(j0 + 1, min(_index(starts, c1), n)))
     before = i0 - 1
     while before >= 0 and doc[before].is_space:
         before -= 1
     after = i1
     while after < n and doc[after].is_space:
         after += 1
-    return np.concatenate([cue, vecs[words].mean(0), vecs[words[0]], vecs[words[-1]],
-                           vecs[before] if before >= 0 else zero, vecs[after] if after < n else zero])
+    return cue, words, before, after
+
+
+def span_representation(doc, vecs: np.ndarray, starts: list[int], cs: int, ce: int,
+                        c0, c1) -> np.ndarray:
+    """The candidate's input to the scorer: vectors of its cue (zeros for none), the span's
+    words (mean), its first and last word, and the words just outside it (zeros past the
+    edges)."""
+    cue, words, before, after = span_indices(doc, starts, cs, ce, c0, c1)
+    zero = np.zeros(vecs.shape[1], np.float32)
+    return np.concatenate([vecs[cue].mean(0) if cue is not None else zero, vecs[words].mean(0),
+                           vecs[words[0]], vecs[words[-1]], vecs[before] if before >= 0 else zero,
+                           vecs[after] if after < len(doc) else zero])
 
 
 @dataclass
