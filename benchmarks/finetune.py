@@ -106,7 +106,6 @@ class Item:
     tokens their representation reads, neural.span_indices) with their labels."""
 
     ids: np.ndarray
-    offsets: np.ndarray
     lo: int
     hi: int
     token: np.ndarray
@@ -124,7 +123,7 @@ def wordpieces(text: str) -> tuple[np.ndarray, np.ndarray]:
 def item(text: str, doc, spans: list, y: np.ndarray) -> Item:
     ids, offsets = wordpieces(text)
     lo, hi, token = token_of_wordpiece(doc, 0, offsets) if len(doc) and len(offsets) else (0, 0, np.zeros(0, int))
-    return Item(ids, offsets, lo, hi, token, len(doc), spans, y.astype(np.float32))
+    return Item(ids, lo, hi, token, len(doc), spans, y.astype(np.float32))
 
 
 def wordpiece_vectors(model: MiniLM, ids: np.ndarray):

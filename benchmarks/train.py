@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/train.py [--cache DIR] [--out FILE] [--accurate] [--cv K]
 
 What is learned (numpy only, minutes on 2 cores once the articles are parsed; --accurate also
-fine-tunes MiniLM in torch, about 35 minutes):
+fine-tunes MiniLM in torch, about 40 minutes):
 - a cue lexicon: lemmas that annotators marked as cues at least MIN_GOLD times in training
   articles, beyond the hand-written lists in tracker/extract/cues.py;
 - two linear models over hashed features of every candidate attribution the frames propose
@@ -344,7 +344,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=None,
                     help=f"default: {OUT.name}, or {OUT_ACCURATE.name} with --accurate")
     ap.add_argument("--accurate", action="store_true",
-                    help="train the accurate mode's model: MiniLM vectors and a span scorer (the encoder must be installed)")
+                    help="train the accurate mode's model: fine-tunes MiniLM with a span scorer (~40 minutes; needs torch and the encoder)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=EPOCHS)
     ap.add_argument("--cv", type=int, metavar="K", default=0,
