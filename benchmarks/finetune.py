@@ -114,14 +114,8 @@ class Item:
     y: np.ndarray
 
 
-def wordpieces(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(ids, character offsets) of a text's wordpieces, by the run time's tokenizer."""
-    enc = load_encoder().tokenizer.encode(text, add_special_tokens=False)
-    return np.array(enc.ids, np.int64), np.array(enc.offsets, dtype=np.int64).reshape(-1, 2)
-
-
 def item(text: str, doc, spans: list, y: np.ndarray) -> Item:
-    ids, offsets = wordpieces(text)
+    ids, offsets = load_encoder().wordpieces(text)
     lo, hi, token = token_of_wordpiece(doc, 0, offsets) if len(doc) and len(offsets) else (0, 0, np.zeros(0, int))
     return Item(ids, lo, hi, token, len(doc), spans, y.astype(np.float32))
 
@@ -172,7 +166,7 @@ class Tuned:
 
     def encoded(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """A text's wordpiece vectors and offsets, as the run time's encoder gives them."""
-        ids, offsets = wordpieces(text)
+        ids, offsets = load_encoder().wordpieces(text)
         with torch.no_grad():
             return wordpiece_vectors(self.model, ids).numpy().astype(np.float16), offsets
 

@@ -100,7 +100,7 @@ def test_fine_tuning_and_run_time_read_the_same_inputs():
     encoder = Encoder(model_dir(), net.exported(4))
     vectors, offsets = encoder.vectors(text)
     with torch.no_grad():
-        trained = finetune.wordpiece_vectors(net, finetune.wordpieces(text)[0]).numpy()
+        trained = finetune.wordpiece_vectors(net, encoder.wordpieces(text)[0]).numpy()
     assert np.allclose(vectors, trained, atol=1e-3)
     doc = load_nlp()(text)
     coll = []

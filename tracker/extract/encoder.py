@@ -115,12 +115,15 @@ class Encoder:
             states.append(x)
         return states
 
+    def wordpieces(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, offsets) of the text's wordpieces; offsets are (start, end) characters."""
+        enc = self.tokenizer.encode(text, add_special_tokens=False)
+        return np.array(enc.ids, dtype=np.int64), np.array(enc.offsets, dtype=np.int64).reshape(-1, 2)
+
     def vectors(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(vectors, offsets): one row per wordpiece of text, in overlapping windows so that
         every wordpiece sees context on both sides; offsets are (start, end) characters."""
-        enc = self.tokenizer.encode(text, add_special_tokens=False)
-        ids = np.array(enc.ids, dtype=np.int64)
-        offsets = np.array(enc.offsets, dtype=np.int64).reshape(-1, 2)
+        ids, offsets = self.wordpieces(text)
         out = np.zeros((len(ids), self.width), np.float32)
         for s, e, lo, hi in windows(len(ids)):
             states = self.forward(np.concatenate([[self.cls], ids[s:e], [self.sep]]))

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-PARTS = 6  # cue, span mean, first word, last word, word before, word after
-
 
 def token_of_wordpiece(doc, base: int, offsets: np.ndarray) -> tuple[int, int, np.ndarray]:
     """(lo, hi, token): the wordpieces lo..hi start inside a chunk Doc (at `base` in the text the
