@@ -13,8 +13,11 @@ fine-tunes MiniLM in torch, about 40 minutes):
   - the span ranker, a softmax over each cue's alternative spans;
   - the decision model, a logistic regression over the ranker's pick (picked by rankers that
     did not see the article: fit_two_stage): does it stand;
-- the threshold (and whether unclaimed quotations stand) maximizing partial F1 on a dev slice of the training part (DEV_SHARE of its
-  articles, by seeded hash), after which the model is refit on the whole training part.
+- the threshold (and whether unclaimed quotations stand) maximizing partial F1 on a dev slice of
+  the training part (DEV_SHARE of its articles, by seeded hash), after which the model is refit on
+  the whole training part. The accurate mode, the one that aims at every figure the product
+  promises, takes the best of the operating points whose dev recall reaches RECALL_FLOOR for each
+  kind (direct, mixed, indirect), when there is one.
 `--cv K` instead cross-validates over K folds of the training part (each fold predicted by a model,
 lexicon included, trained on the others) and writes nothing: a steadier yardstick for changes
 than the dev slice.
@@ -59,6 +62,7 @@ MIN_GOLD = 2  # annotated occurrences before a lemma joins the lexicon
 MIN_SHARE = 0.03  # ... and the share of its occurrences that were annotated as cues
 DEV_SHARE = 0.15
 MARGIN = 0.02  # alternatives within this Jaccard of their cue's best one count as right too
+RECALL_FLOOR = 0.6  # the accurate mode's operating point keeps recall of every kind above this (dev)
 EPOCHS = 200
 FOLDS = 3  # out-of-fold ranker picks for the decision model (fit_two_stage)
 TUNE_FOLDS = 2  # out-of-fold fine-tuned scorers for the accurate model's features (--accurate)
@@ -290,7 +294,7 @@ def cross_fit(rows, docs, lex) -> tuple[list, list, object]:
     spans: list = []
     _, y, art, _ = candidates(rows, docs, lex, spans=spans)
     bounds = np.searchsorted(art, np.arange(len(rows) + 1))
-    items = [finetune.item(r["text"], d, spans[bounds[a]:bounds[a + 1]], y[bounds[a]:bounds[a + 1]])
+    items = [finetune.item(r["text"], d, spans[bounds[a]:bounds[a + 1]], y[bounds[a]:bounds[a + 1]], r["statements"])
              for a, (r, d) in enumerate(zip(rows, docs))]
     fold = np.array([fold_of(r["id"], TUNE_FOLDS) for r in rows])
     encoded, scorers = [None] * len(rows), [None] * len(rows)
@@ -382,19 +386,21 @@ def main(argv=None) -> int:
     dev_docs = [d for d, k in zip(docs, dev) if k]
     dev_enc = [e for e, k in zip(encoded, dev) if k] if encoded is not None else None
     dev_scorers = [e for e, k in zip(scorers, dev) if k] if scorers is not None else None
+    floor = RECALL_FLOOR if args.accurate else 0.0
     best = None
     for thr in (0.2, 0.25, 0.3, 0.35, 0.4):
         for orphan in (0.0, 1.0):
             model = Model(w.tolist(), dict(meta, threshold=thr, orphan=orphan), ranker.tolist())
             res = evaluate(dev_rows, dev_docs, model, thr, dev_enc, dev_scorers)
-            f1 = res["partial"][2]
+            key = (min(res["recall_by_kind"].values()) >= floor, res["partial"][2])
             print(f"dev threshold {thr:.2f} orphans {'on' if orphan else 'off'}: partial F1 {res['partial'][2]:.3f} "
-                  f"(P {res['partial'][0]:.3f} R {res['partial'][1]:.3f}) e2e F1 {res['e2e'][2]:.3f}",
+                  f"(P {res['partial'][0]:.3f} R {res['partial'][1]:.3f}) e2e F1 {res['e2e'][2]:.3f} recall "
+                  f"{', '.join(f'{k} {v:.3f}' for k, v in sorted(res['recall_by_kind'].items()))}",
                   flush=True)
-            if best is None or f1 > best[0]:
-                best = (f1, thr, orphan)
+            if best is None or key > best[0]:
+                best = (key, thr, orphan)
     w, ranker = fit_two_stage(feats, y, grp, art, args.epochs)
-    meta.update(threshold=best[1], orphan=best[2], dev_partial_f1=round(best[0], 4),
+    meta.update(threshold=best[1], orphan=best[2], dev_partial_f1=round(best[0][1], 4),
                 about="Attribution scorer trained by benchmarks/train.py on the training part of "
                       "PolNeAR (Newell, Margolin & Ruths, LREC 2018): hashed-feature weights, "
                       "lemma lists and numbers only.")
@@ -411,7 +417,7 @@ def main(argv=None) -> int:
         np.savez_compressed(f, idx=nz, val=w[nz].astype(np.float16), ridx=rnz,
                             rval=ranker[rnz].astype(np.float16), meta=np.array(json.dumps(meta)), **extra)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB, {len(nz)} + {len(rnz)} weights): "
-          f"threshold {best[1]}, dev partial F1 {best[0]:.3f} in {time.perf_counter() - t0:.0f}s")
+          f"threshold {best[1]}, dev partial F1 {best[0][1]:.3f} in {time.perf_counter() - t0:.0f}s")
     return 0
 
 

@@ -110,11 +110,70 @@ def test_fine_tuning_and_run_time_read_the_same_inputs():
     assert len(spans) > 10
     item = finetune.item(text, doc, spans, np.zeros(len(spans)))
     with torch.no_grad():
-        torch_inputs = finetune.span_inputs(item, torch.from_numpy(vectors)).numpy()
+        torch_vecs = finetune.token_vectors(item, torch.from_numpy(vectors))
+        torch_inputs = finetune.span_inputs(item, torch_vecs).numpy()
     vecs = token_vectors(doc, 0, vectors, offsets)
+    assert np.allclose(torch_vecs[:len(doc)].numpy(), vecs, atol=1e-4)
     numpy_inputs = np.stack([span_representation(doc, vecs, starts, *trim_chars(text, s, e), c0, c1)
                              for _, s, e, _, c0, c1 in coll])
     assert np.allclose(torch_inputs, numpy_inputs, atol=1e-4)
+
+
+def test_fine_tuning_tags_the_annotated_roles_of_each_word():
+    # the auxiliary head of benchmarks/finetune.py learns which words are content, cue and source
+    pytest.importorskip("torch")
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import finetune
+
+    text = "The mayor said on Monday that the bridge would reopen in May. Traffic was light."
+    doc = load_nlp()(text)
+    gold = [{"speaker_start": 0, "speaker_end": 9, "cue_start": 10, "cue_end": 14,
+             "content_start": text.index("the bridge"), "content_end": text.index(" in May"),
+             "speaker": "The mayor", "cue": "said", "content": "the bridge would reopen"},
+            {"speaker_start": None, "speaker_end": None, "cue_start": None, "cue_end": None,
+             "content_start": text.index("Traffic"), "content_end": text.index("Traffic") + 7}]
+    it = finetune.item(text, doc, [], np.zeros(0), gold)
+    tagged = {role: [t.text for t, on in zip(doc, it.roles[:, k]) if on] for k, role in enumerate(finetune.ROLES)}
+    assert tagged == {"content": ["the", "bridge", "would", "reopen", "Traffic"], "first": ["the", "Traffic"],
+                      "last": ["reopen", "Traffic"], "cue": ["said"], "source": ["The", "mayor"]}
+
+
+def test_a_tuned_model_runs_the_same_in_numpy():
+    # benchmarks/finetune.py trains (torch), exports the tuned layers and the scorer's network,
+    # and the run time (numpy) gives the probabilities the trained model gives
+    torch = pytest.importorskip("torch")
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import finetune
+
+    nlp = load_nlp()
+    texts = [ARTICLE, "Officials said the plan was sound. Critics argued it would fail, the report said."]
+    items = []
+    for text in texts:
+        doc = nlp(text)
+        coll = []
+        extract_parsed(text, [(0, doc)], model=load_model(), collect=coll)
+        starts = [t.idx for t in doc]
+        spans = [span_indices(doc, starts, *trim_chars(text, s, e), c0, c1) for _, s, e, _, c0, c1 in coll]
+        y = np.array([float(text[c0:c1] == "said") for *_, c0, c1 in coll])
+        items.append((text, doc, coll, finetune.item(text, doc, spans, y)))
+    tuned = finetune.tune([it for *_, it in items], epochs=1, frozen=5)
+    exported = tuned.exported()
+    assert sorted({k.split(".")[2] for k in exported}) == ["5"]
+    encoder, scorer = Encoder(model_dir(), exported), tuned.scorer()
+    for text, doc, coll, it in items:
+        with torch.no_grad():
+            trained = torch.sigmoid(tuned.logits(it)[0]).numpy()
+        vecs = token_vectors(doc, 0, *encoder.vectors(text))
+        starts = [t.idx for t in doc]
+        run_time = scorer.scores(np.stack([span_representation(doc, vecs, starts, *trim_chars(text, s, e), c0, c1)
+                                           for _, s, e, _, c0, c1 in coll]))
+        assert np.allclose(trained, run_time[:, 0], atol=2e-3)
 
 
 def test_token_vectors_of_a_chunk_use_its_offset():
