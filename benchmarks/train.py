@@ -22,7 +22,7 @@ fine-tunes MiniLM in torch, about 40 minutes):
 lexicon included, trained on the others) and writes nothing: a steadier yardstick for changes
 than the dev slice.
 `--accurate` trains the accurate mode's model instead (attribution_model_accurate.npz): MiniLM's
-upper layers and a span scorer over its vectors are fine-tuned together (benchmarks/finetune.py,
+layers and a span scorer over its vectors are fine-tuned together (benchmarks/finetune.py,
 needs torch) on TUNE_FOLDS folds, so that each article's scorer features come from a model that
 did not see it, and the linear models learn from those features; the model fine-tuned on all
 articles ships. With `--cv K`, all of it inside each fold (hours).
@@ -318,7 +318,7 @@ def cross_validate(rows, docs, folds: int, epochs: int, thresholds=(0.25, 0.3, 0
     """Scores over the whole training part, each article predicted by a model (lexicon included)
     trained on the other folds: a steadier yardstick than the dev slice (~6 times the golds),
     for comparing changes. `accurate`: the accurate model, fine-tuned inside each fold too
-    (about 30 minutes a fold on 2 cores). {threshold: score}."""
+    (about 40 minutes a fold on 2 cores). {threshold: score}."""
     preds = {t: {} for t in thresholds}
     for k in range(folds):
         inside = [fold_of(r["id"], folds) != k for r in rows]
