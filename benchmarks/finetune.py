@@ -33,6 +33,7 @@ LR = 5e-5  # the encoder's; the scorer's network learns at HEAD_LR
 HEAD_LR = 1e-3
 HIDDEN = 128
 ROLES = ("content", "first", "last", "cue", "source")  # what the auxiliary head tags in each word
+_SPANS = {"content": "content", "cue": "cue", "source": "speaker"}  # a role's span in the gold file
 ROLE_WEIGHT = 0.5  # the auxiliary tagging loss's weight beside the scorer's
 STANDARDIZE_ARTICLES = 40  # articles whose span inputs (pretrained encoder) set the standardization
 
@@ -129,12 +130,12 @@ def item(text: str, doc, spans: list, y: np.ndarray, statements=()) -> Item:
     starts = np.array([t.idx for t in doc], dtype=np.int64)
     roles = np.zeros((len(doc), len(ROLES)), dtype=np.float32)
     for g in statements:
-        for role, key in ((0, "content"), (3, "cue"), (4, "speaker")):
+        for role, key in _SPANS.items():
             if g.get(key + "_start") is not None:
                 inside = np.flatnonzero((starts >= g[key + "_start"]) & (starts < g[key + "_end"]))
-                roles[inside, role] = 1
-                if role == 0 and len(inside):
-                    roles[inside[0], 1] = roles[inside[-1], 2] = 1
+                roles[inside, ROLES.index(role)] = 1
+                if role == "content" and len(inside):
+                    roles[inside[0], ROLES.index("first")] = roles[inside[-1], ROLES.index("last")] = 1
     return Item(ids, lo, hi, token, len(doc), spans, y.astype(np.float32), roles)
 
 
@@ -184,7 +185,7 @@ class Tuned:
 
     def __init__(self, model: MiniLM, head: nn.Sequential, mean, scale, frozen: int):
         self.model, self.head, self.mean, self.scale, self.frozen = model, head, mean, scale, frozen
-        self.tagger = nn.Linear(mean.shape[0] // 6, len(ROLES))  # training only: not exported
+        self.tagger = nn.Linear(model.word.embedding_dim * len(LAYERS), len(ROLES))  # training only: not exported
 
     def logits(self, it: Item):
         """The scorer's logit for each candidate of `it`, and the tagger's for each token's ROLES."""
