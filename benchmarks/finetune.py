@@ -180,6 +180,12 @@ def span_inputs(it: Item, vecs):
     return torch.cat([cue @ vecs, words @ vecs, vecs[first], vecs[last], vecs[before], vecs[after]], 1)
 
 
+def inputs(model: MiniLM, it: Item):
+    """(the scorer's input for each candidate of `it`, each token's vector): one encoder pass."""
+    vecs = token_vectors(it, wordpiece_vectors(model, it.ids))
+    return span_inputs(it, vecs), vecs
+
+
 class Tuned:
     """An encoder and span scorer trained together (tune())."""
 
@@ -189,8 +195,8 @@ class Tuned:
 
     def logits(self, it: Item):
         """The scorer's logit for each candidate of `it`, and the tagger's for each token's ROLES."""
-        vecs = token_vectors(it, wordpiece_vectors(self.model, it.ids))
-        return self.head((span_inputs(it, vecs) - self.mean) / self.scale)[:, 0], self.tagger(vecs[:it.ntok])
+        x, vecs = inputs(self.model, it)
+        return self.head((x - self.mean) / self.scale)[:, 0], self.tagger(vecs[:it.ntok])
 
     def encoded(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """A text's wordpiece vectors and offsets, as the run time's encoder gives them."""
@@ -218,8 +224,7 @@ def tune(items: list[Item], epochs: int = EPOCHS, frozen: int = FROZEN, seed: in
     model = MiniLM()
     with torch.no_grad():
         sample = rng.choice(len(items), min(STANDARDIZE_ARTICLES, len(items)), replace=False)
-        x = torch.cat([span_inputs(items[k], token_vectors(items[k], wordpiece_vectors(model, items[k].ids)))
-                       for k in sample])
+        x = torch.cat([inputs(model, items[k])[0] for k in sample])
         mean, scale = x.mean(0), x.std(0) + 1e-4
     head = nn.Sequential(nn.Linear(x.shape[1], HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 1))
     for p in [*model.word.parameters(), *model.pos.parameters(), *model.typ.parameters(), *model.ln.parameters(),
