@@ -2,11 +2,12 @@
 
 benchmarks/train.py --accurate uses this: the encoder (all-MiniLM-L6-v2, the same weights the
 run-time numpy encoder in tracker/extract/encoder.py reads) and the span scorer's network are
-trained together on whether each candidate span is right. A second head, for training only, tags
-each word with its roles in the article's annotations (ROLES); that auxiliary loss makes the tuned
-vectors better for the scorer (dev slice of the training part, tuned on the rest: log loss 0.201
-to 0.195, AUC 0.951 to 0.954). The run time never imports torch: the tuned layers are exported
-under their BERT names and read by tracker.extract.encoder.Encoder, the scorer's network as a
+trained together on whether each candidate span is right. A second head tags each word with its
+roles in the article's annotations (ROLES); that loss makes the tuned vectors better for the
+scorer (dev slice of the training part, tuned on the rest: log loss 0.201 to 0.195, AUC 0.951 to
+0.954), and the run time reads the tagger to propose cues and spans the rules miss. The run time
+never imports torch: the tuned layers are exported under their BERT names and read by
+tracker.extract.encoder.Encoder, the scorer's network and the tagger as a
 tracker.extract.neural.SpanScorer.
 
 Needs `pip install torch==2.13.0` (a CPU build; see the README).
@@ -25,14 +26,13 @@ import torch.nn.functional as F
 from torch import nn
 
 from tracker.extract.encoder import LAYERS, load_encoder, model_dir, windows
-from tracker.extract.neural import SpanScorer, token_of_wordpiece
+from tracker.extract.neural import ROLES, SpanScorer, token_of_wordpiece
 
 FROZEN = 0  # the embeddings and this many lower layers keep their published weights (2: dev F1 0.704, 0: 0.718)
 EPOCHS = 2
 LR = 5e-5  # the encoder's; the scorer's network learns at HEAD_LR
 HEAD_LR = 1e-3
 HIDDEN = 128
-ROLES = ("content", "first", "last", "cue", "source")  # what the auxiliary head tags in each word
 _SPANS = {"content": "content", "cue": "cue", "source": "speaker"}  # a role's span in the gold file
 ROLE_WEIGHT = 0.5  # the auxiliary tagging loss's weight beside the scorer's
 STANDARDIZE_ARTICLES = 40  # articles whose span inputs (pretrained encoder) set the standardization
@@ -191,7 +191,7 @@ class Tuned:
 
     def __init__(self, model: MiniLM, head: nn.Sequential, mean, scale, frozen: int):
         self.model, self.head, self.mean, self.scale, self.frozen = model, head, mean, scale, frozen
-        self.tagger = nn.Linear(model.word.embedding_dim * len(LAYERS), len(ROLES))  # training only: not exported
+        self.tagger = nn.Linear(model.word.embedding_dim * len(LAYERS), len(ROLES))
 
     def logits(self, it: Item):
         """The scorer's logit for each candidate of `it`, and the tagger's for each token's ROLES."""
@@ -205,10 +205,11 @@ class Tuned:
             return wordpiece_vectors(self.model, ids).numpy().astype(np.float16), offsets
 
     def scorer(self) -> SpanScorer:
-        first, last = self.head[0], self.head[2]
+        first, last, tag = self.head[0], self.head[2], self.tagger
         return SpanScorer(self.mean.numpy(), self.scale.numpy(), first.weight.detach().numpy().T.copy(),
                           first.bias.detach().numpy().copy(), last.weight.detach().numpy().T.copy(),
-                          last.bias.detach().numpy().copy())
+                          last.bias.detach().numpy().copy(), tag.weight.detach().numpy().T.copy(),
+                          tag.bias.detach().numpy().copy())
 
     def exported(self) -> dict:
         return self.model.exported(self.frozen)

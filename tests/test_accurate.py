@@ -12,8 +12,8 @@ import pytest
 from tracker.extract import extract_parsed, extract_text
 from tracker.extract.encoder import LAYERS, STEP, WINDOW, Encoder, load_encoder, model_dir, windows
 from tracker.extract.model import load_model
-from tracker.extract.neural import span_indices, span_representation, token_vectors
-from tracker.extract.rules import trim_chars
+from tracker.extract.neural import ROLES, SpanScorer, span_indices, span_representation, token_vectors
+from tracker.extract.rules import SentenceFinder, trim_chars
 from tracker.models import ACCURATE_VERSION, EXTRACTOR_VERSION
 from tracker.nlp import load_nlp
 
@@ -174,6 +174,64 @@ def test_a_tuned_model_runs_the_same_in_numpy():
         run_time = scorer.scores(np.stack([span_representation(doc, vecs, starts, *trim_chars(text, s, e), c0, c1)
                                            for _, s, e, _, c0, c1 in coll]))
         assert np.allclose(trained, run_time[:, 0], atol=2e-3)
+        # the role tagger ships with the scorer, and tags the same in numpy
+        with torch.no_grad():
+            tags = torch.sigmoid(tuned.logits(it)[1]).numpy()
+        assert tags.shape == (len(doc), len(ROLES))
+        assert np.allclose(tags, scorer.roles(vecs), atol=2e-3)
+
+
+def test_scorer_arrays_keep_the_tagger_and_read_models_without_one():
+    rng = np.random.default_rng(0)
+    net = dict(mean=rng.normal(size=6), scale=np.ones(6), w1=rng.normal(size=(6, 3)), b1=np.zeros(3),
+               w2=rng.normal(size=(3, 1)), b2=np.zeros(1))
+    old = SpanScorer(**net)
+    assert sorted(old.arrays()) == ["nn_b1", "nn_b2", "nn_mean", "nn_scale", "nn_w1", "nn_w2"]
+    assert SpanScorer.from_arrays(old.arrays()).roles(np.ones((2, 6))) is None
+    new = SpanScorer(**net, tag_w=rng.normal(size=(6, len(ROLES))), tag_b=np.zeros(len(ROLES)))
+    vecs = rng.normal(size=(4, 6))
+    back = SpanScorer.from_arrays(new.arrays())
+    assert back.roles(vecs).shape == (4, len(ROLES))
+    assert np.allclose(back.roles(vecs), new.roles(vecs), atol=1e-6)
+    assert np.allclose(back.scores(vecs), old.scores(vecs), atol=1e-6)
+
+
+def tagged_finder(text: str, roles: dict):
+    """A sentence finder over text whose role tagger said `roles`: {role: [words]}."""
+    doc = load_nlp()(text)
+    finder = SentenceFinder(doc, text, [], {"wide": True})
+    finder.roles = np.zeros((len(doc), len(ROLES)), np.float32)
+    for role, words in roles.items():
+        for t in doc:
+            if t.text in words:
+                finder.roles[t.i, ROLES.index(role)] = 0.9
+    return finder, next(doc.sents)
+
+
+def test_the_role_tagger_proposes_a_cue_no_frame_knows():
+    text = "Her backers foresee a comfortable win in the spring."
+    content = ["a", "comfortable", "win", "in", "the", "spring"]
+    finder, sent = tagged_finder(text, {})
+    assert finder.find(sent) == []  # no hand-written or learned frame starts at "foresee"
+    finder, sent = tagged_finder(text, {"cue": ["foresee"], "content": content})
+    (att,) = finder.find(sent)
+    assert (att.frame, text[att.cue_start:att.cue_end], att.cue_lemma) == ("tagged", "foresee", "foresee")
+    assert text[att.content_start:att.content_end] == "a comfortable win in the spring"
+    assert text[att.speaker_start:att.speaker_end] == "Her backers"  # the cue's subject
+    # a negated cue makes no statement, whoever proposes it
+    text = "Her backers do not foresee a comfortable win in the spring."
+    finder, sent = tagged_finder(text, {"cue": ["foresee"], "content": content})
+    assert finder.find(sent) == []
+
+
+def test_the_role_tagger_adds_a_span_to_a_frames_alternatives():
+    text = "The mayor said the bridge would close in May for repairs to its deck."
+    finder, sent = tagged_finder(text, {"cue": ["said"], "content": ["the", "bridge", "would", "close", "in", "May"]})
+    (alternatives,) = finder.candidates(sent)
+    assert alternatives[0].frame != "tagged"  # the frame took "said": the tagger adds no cue of its own
+    spans = {a.extra["variant"]: text[a.content_start:a.content_end] for a in alternatives}
+    assert spans["tagged"] == "the bridge would close in May"
+    assert "for repairs to its deck" in spans["base"]
 
 
 def test_token_vectors_of_a_chunk_use_its_offset():

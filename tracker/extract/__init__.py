@@ -147,6 +147,7 @@ def _sentences(text: str, chunks, quotes, boiler, speakers, lexicon, scorer=None
         finder = SentenceFinder(doc, doc.text, local, lexicon)
         if scorer is not None:
             finder.vectors, finder.scorer = token_vectors(doc, base, *encoded), scorer
+            finder.roles = scorer.roles(finder.vectors)
         speakers.observe_doc(doc, None)
         for sent in doc.sents:
             s0, s1 = base + sent.start_char, base + sent.end_char

@@ -1,13 +1,19 @@
 """The accurate mode's span scorer: how likely a candidate's content is an annotated one, read
 from MiniLM vectors (tracker.extract.encoder) of the cue, the span, its edges and the words
-around it. Its score is one more feature of the linear models (tracker.extract.model)."""
+around it. Its score is one more feature of the linear models (tracker.extract.model). The role
+tagger trained beside it says, for each token, how likely it is a content word, a content's first
+or last word, a cue or a source: it proposes cues and spans the rules miss
+(tracker.extract.rules SentenceFinder.tagged)."""
 
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
+
+ROLES = ("content", "first", "last", "cue", "source")  # the role tagger's columns
 
 
 def token_of_wordpiece(doc, base: int, offsets: np.ndarray) -> tuple[int, int, np.ndarray]:
@@ -72,7 +78,8 @@ def span_representation(doc, vecs: np.ndarray, starts: list[int], cs: int, ce: i
 
 @dataclass
 class SpanScorer:
-    """A one-hidden-layer network over standardized span representations."""
+    """A one-hidden-layer network over standardized span representations, and the role tagger
+    (a linear layer over token vectors; None in models trained without one)."""
 
     mean: np.ndarray
     scale: np.ndarray
@@ -80,6 +87,14 @@ class SpanScorer:
     b1: np.ndarray
     w2: np.ndarray
     b2: np.ndarray
+    tag_w: Optional[np.ndarray] = None
+    tag_b: Optional[np.ndarray] = None
+
+    def roles(self, vecs: np.ndarray) -> Optional[np.ndarray]:
+        """Each token's probability of each of ROLES, from its vector; None without a tagger."""
+        if self.tag_w is None:
+            return None
+        return 1 / (1 + np.exp(-(vecs @ self.tag_w + self.tag_b)))
 
     def scores(self, reps: np.ndarray) -> np.ndarray:
         hidden = np.maximum(((reps - self.mean) / self.scale) @ self.w1 + self.b1, 0)
@@ -89,10 +104,11 @@ class SpanScorer:
         return float(self.scores(rep[None, :])[0, 0])
 
     def arrays(self, prefix: str = "nn_") -> dict:
-        return {prefix + k: np.asarray(v, np.float32) for k, v in vars(self).items()}
+        return {prefix + k: np.asarray(v, np.float32) for k, v in vars(self).items() if v is not None}
 
     @classmethod
     def from_arrays(cls, data, prefix: str = "nn_") -> "SpanScorer":
+        names = getattr(data, "files", data)
         return cls(**{k: np.asarray(data[prefix + k], np.float32)
-                      for k in ("mean", "scale", "w1", "b1", "w2", "b2")})
+                      for k in ("mean", "scale", "w1", "b1", "w2", "b2", "tag_w", "tag_b") if prefix + k in names})
 

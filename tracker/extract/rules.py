@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from . import cues
+from .neural import ROLES
 
 PUNCT_EDGE = set(" \t\n\r\u00a0\"'“”‘’«»‹›„‟‚‛`,;:—–-()[]")
 SUBJECT_DEPS = ("nsubj", "csubj")
@@ -27,6 +28,7 @@ GAP_CUES = frozenset("adding saying noting explaining telling asking arguing wri
 # "a self-described socialist": a label its bearer gives themselves
 SELF_LABELS = frozenset(("described", "styled", "proclaimed", "identified", "declared"))
 ABOUT_PREPS = ("about", "on", "at", "against", "over", "of", "for", "with", "to")
+TAGGED = 0.5  # the role tagger's probability that makes a word a cue or content word (accurate mode)
 
 
 @dataclass
@@ -321,6 +323,7 @@ class SentenceFinder:
 
     vectors = None  # the accurate mode: encoder vectors per token of the chunk ...
     scorer = None  # ... and the span scorer that reads them (tracker.extract.neural)
+    roles = None  # ... and the role tagger's probabilities per token (neural.ROLES), or None
 
     def __init__(self, doc, text: str, quotes, weights=None):
         self.learned_verbs = frozenset((weights or {}).get("verbs", ()))
@@ -447,7 +450,60 @@ class SentenceFinder:
             if att is not None:
                 out.append(att)
                 used_cues.add(tok.i)
+        if self.roles is not None:
+            out += self.tagged(sent, out)
         return out
+
+    def tagged(self, sent, found: list[Attribution]) -> list[Attribution]:
+        """Cues the role tagger sees in the sentence that no frame took (a run of words tagged
+        as cue, not negated), each with the run of content words nearest it: the long tail of
+        attribution no hand-written frame knows ("supporters of X", "X is widely expected to")."""
+        doc = self.doc
+        cue = self.roles[:, ROLES.index("cue")]
+        taken = [(a.cue_start, a.cue_end) for a in found]
+        out = []
+        i = sent.start
+        while i < sent.end:
+            if cue[i] <= TAGGED or doc[i].is_punct or doc[i].is_space:
+                i += 1
+                continue
+            j = i
+            while j + 1 < sent.end and cue[j + 1] > TAGGED and not doc[j + 1].is_punct:
+                j += 1
+            cs, ce = span_chars(doc, i, j)
+            head = max(range(i, j + 1), key=lambda k: cue[k])
+            run = self.content_run(i, j)
+            if run is not None and not any(a < ce and cs < b for a, b in taken) and \
+                    not any(is_negated(doc[k]) for k in range(i, j + 1)):
+                a, b = span_chars(doc, *run)
+                speaker = subject_of(doc[head])
+                ss, se = mention_chars(doc, speaker)
+                if speaker is not None and ss < b and a < se:
+                    speaker = ss = se = None  # the subject is part of what is said
+                out.append(Attribution(cs, ce, doc[head].lemma_.lower(), a, b, "tagged", speaker_head=speaker,
+                                       speaker_start=ss, speaker_end=se, cue_token=doc[head]))
+            i = j + 1
+        return out
+
+    def content_run(self, i: int, j: int, reach: int = 40) -> Optional[tuple[int, int]]:
+        """The run of words the role tagger takes for content nearest the tokens i..j (a cue),
+        within `reach` tokens and the paragraph, not over the cue: (first, last) token."""
+        doc, content = self.doc, self.roles[:, ROLES.index("content")]
+        n = len(doc)
+
+        def inside(k):
+            return 0 <= k < n and not i <= k <= j and content[k] > TAGGED and "\n" not in doc[k].text
+
+        for d in range(1, reach + 1):
+            for k in (j + d, i - d):
+                if inside(k) and not doc[k].is_space:
+                    a = b = k
+                    while inside(a - 1):
+                        a -= 1
+                    while inside(b + 1):
+                        b += 1
+                    return a, b
+        return None
 
     def candidates(self, sent) -> list[list[Attribution]]:
         """Each cue's alternative attributions (the frame's own span first), for the learned model."""
@@ -525,6 +581,10 @@ class SentenceFinder:
             add(cs, nxt[0].end, "nextq")
             if len(nxt) > 1:
                 add(cs, nxt[-1].end, "paraq")
+        if self.roles is not None and tok is not None and att.frame != "tagged":
+            run = self.content_run(tok.i, tok.i)
+            if run is not None:
+                add(*span_chars(doc, *run), "tagged")  # the words the role tagger takes for content
         if att.frame == "quote" and ce <= att.cue_start:
             # '"A," he said. "B."' over a sentence break: the next paragraph-initial quotations
             j = para_end
