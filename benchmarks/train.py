@@ -318,7 +318,7 @@ def cross_validate(rows, docs, folds: int, epochs: int, thresholds=(0.25, 0.3, 0
     """Scores over the whole training part, each article predicted by a model (lexicon included)
     trained on the other folds: a steadier yardstick than the dev slice (~6 times the golds),
     for comparing changes. `accurate`: the accurate model, fine-tuned inside each fold too
-    (about 40 minutes a fold on 2 cores). {threshold: score}."""
+    (about 45 minutes a fold on 2 cores). {threshold: score}."""
     preds = {t: {} for t in thresholds}
     for k in range(folds):
         inside = [fold_of(r["id"], folds) != k for r in rows]

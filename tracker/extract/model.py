@@ -26,7 +26,7 @@ import numpy as np
 
 from . import cues
 from .encoder import Encoder, load_encoder, model_dir
-from .neural import ROLES, SpanScorer, span_indices, span_representation
+from .neural import ROLES, SpanScorer, representation, span_indices
 from .rules import trim_chars
 
 BITS = 18
@@ -226,15 +226,14 @@ def features(att, finder, sent) -> list[str]:
 def _scorer_features(finder, cs: int, ce: int, att, fr: str, var: str) -> list[str]:
     """The accurate mode's span scorer (tracker.extract.neural), in twentieths, and the role
     tagger's view of the span, when the model has one."""
-    rep = span_representation(finder.doc, finder.vectors, _token_starts(finder), cs, ce,
-                              att.cue_start, att.cue_end)
-    d = min(19, int(finder.scorer.score(rep) * 20))
+    indices = span_indices(finder.doc, _token_starts(finder), cs, ce, att.cue_start, att.cue_end)
+    d = min(19, int(finder.scorer.score(representation(finder.vectors, indices)) * 20))
     f = ["nn=%d" % d, "nnf=%d|%s" % (d, fr), "nnv=%d|%s" % (d, var)]
     if finder.roles is not None:
         # the role tagger, in fifths: how much of the span is content, do its edges look like a
         # content's first and last word, does its cue look like a cue
         roles = finder.roles
-        cue, words, _, _ = span_indices(finder.doc, _token_starts(finder), cs, ce, att.cue_start, att.cue_end)
+        cue, words, _, _ = indices
         inside = min(4, int(roles[words, ROLES.index("content")].mean() * 5))
         edges = min(4, int(min(roles[words[0], ROLES.index("first")], roles[words[-1], ROLES.index("last")]) * 5))
         cued = min(4, int(roles[list(cue), ROLES.index("cue")].max() * 5)) if cue is not None else "none"

@@ -8,7 +8,7 @@ or last word, a cue or a source: it proposes cues and spans the rules miss
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Optional
 
 import numpy as np
@@ -69,11 +69,16 @@ def span_representation(doc, vecs: np.ndarray, starts: list[int], cs: int, ce: i
     """The candidate's input to the scorer: vectors of its cue (zeros for none), the span's
     words (mean), its first and last word, and the words just outside it (zeros past the
     edges)."""
-    cue, words, before, after = span_indices(doc, starts, cs, ce, c0, c1)
+    return representation(vecs, span_indices(doc, starts, cs, ce, c0, c1))
+
+
+def representation(vecs: np.ndarray, indices: tuple) -> np.ndarray:
+    """span_representation() from the candidate's span_indices(), one row of vecs per token."""
+    cue, words, before, after = indices
     zero = np.zeros(vecs.shape[1], np.float32)
     return np.concatenate([vecs[cue].mean(0) if cue is not None else zero, vecs[words].mean(0),
                            vecs[words[0]], vecs[words[-1]], vecs[before] if before >= 0 else zero,
-                           vecs[after] if after < len(doc) else zero])
+                           vecs[after] if after < len(vecs) else zero])
 
 
 @dataclass
@@ -108,7 +113,7 @@ class SpanScorer:
 
     @classmethod
     def from_arrays(cls, data, prefix: str = "nn_") -> "SpanScorer":
-        names = getattr(data, "files", data)
-        return cls(**{k: np.asarray(data[prefix + k], np.float32)
-                      for k in ("mean", "scale", "w1", "b1", "w2", "b2", "tag_w", "tag_b") if prefix + k in names})
+        names = getattr(data, "files", data)  # an npz file's arrays, or a dict
+        return cls(**{f.name: np.asarray(data[prefix + f.name], np.float32)
+                      for f in fields(cls) if prefix + f.name in names})
 

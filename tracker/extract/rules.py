@@ -471,18 +471,21 @@ class SentenceFinder:
             while j + 1 < sent.end and cue[j + 1] > TAGGED and not doc[j + 1].is_punct:
                 j += 1
             cs, ce = span_chars(doc, i, j)
-            head = max(range(i, j + 1), key=lambda k: cue[k])
-            run = self.content_run(i, j)
-            if run is not None and not any(a < ce and cs < b for a, b in taken) and \
-                    not any(is_negated(doc[k]) for k in range(i, j + 1)):
-                a, b = span_chars(doc, *run)
-                speaker = subject_of(doc[head])
-                ss, se = mention_chars(doc, speaker)
-                if speaker is not None and ss < b and a < se:
-                    speaker = ss = se = None  # the subject is part of what is said
-                out.append(Attribution(cs, ce, doc[head].lemma_.lower(), a, b, "tagged", speaker_head=speaker,
-                                       speaker_start=ss, speaker_end=se, cue_token=doc[head]))
+            first, last = i, j
             i = j + 1
+            if any(a < ce and cs < b for a, b in taken) or any(is_negated(doc[k]) for k in range(first, last + 1)):
+                continue
+            run = self.content_run(first, last)
+            if run is None:
+                continue
+            a, b = span_chars(doc, *run)
+            head = doc[max(range(first, last + 1), key=lambda k: cue[k])]
+            speaker = subject_of(head)
+            ss, se = mention_chars(doc, speaker)
+            if speaker is not None and ss < b and a < se:
+                speaker = ss = se = None  # the subject is part of what is said
+            out.append(Attribution(cs, ce, head.lemma_.lower(), a, b, "tagged", speaker_head=speaker,
+                                   speaker_start=ss, speaker_end=se, cue_token=head))
         return out
 
     def content_run(self, i: int, j: int, reach: int = 40) -> Optional[tuple[int, int]]:
