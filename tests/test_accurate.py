@@ -82,6 +82,7 @@ def test_tuned_weights_that_do_not_fit_are_refused():
         Encoder(model_dir(), {"encoder.layer.9.output.dense.bias": np.zeros(384, np.float32)})
 
 
+@pytest.mark.train
 def test_fine_tuning_and_run_time_read_the_same_inputs():
     # what benchmarks/finetune.py trains on (torch) is what the run time computes (numpy): the
     # exported layers, the windows and the span scorer's inputs agree
@@ -119,6 +120,7 @@ def test_fine_tuning_and_run_time_read_the_same_inputs():
     assert np.allclose(torch_inputs, numpy_inputs, atol=1e-4)
 
 
+@pytest.mark.train
 def test_fine_tuning_tags_the_annotated_roles_of_each_word():
     # the auxiliary head of benchmarks/finetune.py learns which words are content, cue and source
     pytest.importorskip("torch")
@@ -141,6 +143,7 @@ def test_fine_tuning_tags_the_annotated_roles_of_each_word():
                       "last": ["reopen", "Traffic"], "cue": ["said"], "source": ["The", "mayor"]}
 
 
+@pytest.mark.train
 def test_a_tuned_model_runs_the_same_in_numpy():
     # benchmarks/finetune.py trains (torch), exports the tuned layers and the scorer's network,
     # and the run time (numpy) gives the probabilities the trained model gives

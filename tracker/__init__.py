@@ -1,3 +1,8 @@
 """Claim tracker: who said what in the news, extracted into SQLite and browsed with Datasette."""
 
-from .models import EXTRACTOR_VERSION as __version__  # noqa: F401
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("claim-tracker")  # the one release number: pyproject.toml's
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"

@@ -8,9 +8,9 @@ from typing import Optional
 
 import httpx
 
-from .models import EXTRACTOR_VERSION
+from . import __version__
 
-USER_AGENT = f"claim-tracker/{EXTRACTOR_VERSION} (who-said-what news claim tracker)"
+USER_AGENT = f"claim-tracker/{__version__} (who-said-what news claim tracker)"
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_ATTEMPTS = 3
 DEFAULT_BACKOFF = 0.5  # seconds before the 2nd attempt, doubled before each later one
