@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import sqlite3
 from typing import Iterable, Optional
 
 import sqlite_utils
@@ -66,6 +67,26 @@ TABLES = {
 }
 
 
+# Each table's default order in Datasette, as one generated column (descending: newest, or most
+# repeated, first). Datasette 0.65 orders a sorted table's first page by the sort column alone
+# but every later page by (sort column, primary key): on a column with ties or nulls, following
+# next_url loses and repeats rows. A key made unique by ending in the primary key pages exactly.
+SORT_KEY = "sort_key"
+SORT_KEYS = {
+    "articles": "coalesce(published, '') || ' ' || id",
+    # newest first, an article's statements in reading order
+    "statements": "coalesce(published, '') || ' ' || coalesce(article_id, '') || ' ' || "
+                  "printf('%09d', 999999999 - coalesce(position, 0)) || ' ' || id",
+    "speakers": "printf('%09d', coalesce(statement_count, 0)) || ' ' || id",
+    "failures": "coalesce(time, '') || ' ' || id",
+    # the claims issue's tables (16), once they exist: most repeated, newest first
+    "claims": "printf('%09d', coalesce(statement_count, 0)) || ' ' || "
+              "coalesce(last_published, '') || ' ' || id",
+    "reviews": "coalesce(date_published, created_at, '') || ' ' || id",
+    "fact_checks": "coalesce(date_published, '') || ' ' || id",
+}
+
+
 def open_db(path) -> sqlite_utils.Database:
     """Open (creating if needed) a tracker database in WAL mode with the full schema."""
     db = sqlite_utils.Database(path)
@@ -98,9 +119,28 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 refresh_speaker_counts(db)
             for columns in spec.get("indexes", []):
                 table.create_index(columns, if_not_exists=True, find_unique_name=False)
+        ensure_sort_keys(db)
     for name, spec in TABLES.items():
         if spec.get("fts") and not db[f"{name}_fts"].exists():
             db[name].enable_fts(spec["fts"], create_triggers=True, tokenize="porter")
+
+
+def ensure_sort_keys(db: sqlite_utils.Database) -> None:
+    """Give every existing table of SORT_KEYS its sort_key column and unique index; safe to rerun."""
+    for name, expression in SORT_KEYS.items():
+        if not db[name].exists():
+            continue
+        columns = {row[1] for row in db.execute(f"pragma table_xinfo([{name}])")}
+        if SORT_KEY not in columns:
+            try:
+                db.execute(f"alter table [{name}] add column {SORT_KEY} text "
+                           f"generated always as ({expression}) virtual")
+            except sqlite3.OperationalError as e:
+                if "no such column" not in str(e):
+                    raise
+                continue  # a table of another shape: Datasette keeps its primary key order
+        db.execute(f"create unique index if not exists [idx_{name}_{SORT_KEY}] "
+                   f"on [{name}] ({SORT_KEY})")
 
 
 def now() -> str:
@@ -225,9 +265,15 @@ def _upsert(db: sqlite_utils.Database, table: str, row: dict) -> None:
 
 
 def _speaker(db: sqlite_utils.Database, speaker_id: str) -> Optional[dict]:
-    cursor = db.execute("select * from speakers where id = ?", [speaker_id])
-    row = cursor.fetchone()
-    return dict(zip([d[0] for d in cursor.description], row)) if row else None
+    rows = _speakers_where(db, "id = ?", [speaker_id])
+    return rows[0] if rows else None
+
+
+def _speakers_where(db: sqlite_utils.Database, where: str, params: list) -> list[dict]:
+    # the declared columns only: rows are written back, and sort_key is generated
+    columns = list(TABLES["speakers"]["columns"])
+    cursor = db.execute(f"select {', '.join(columns)} from speakers where {where}", params)
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
 def article_row(article: Article, statement_count: int, version: str = EXTRACTOR_VERSION) -> dict:
@@ -272,9 +318,7 @@ def save_speaker(db: sqlite_utils.Database, s: Statement) -> tuple[str, str]:
     aliases = [s.speaker] + ([s.speaker_text] if is_alias(s.speaker_text) and not names_source else [])
     row = _speaker(db, speaker_id)
     if row is None and kind in (None, "person") and " " not in key:
-        cursor = db.execute(
-            "select * from speakers where surname = ? and kind = 'person' limit 2", [key])
-        matches = [dict(zip([d[0] for d in cursor.description], r)) for r in cursor.fetchall()]
+        matches = _speakers_where(db, "surname = ? and kind = 'person' limit 2", [key])
         if len(matches) == 1:
             row = matches[0]
             speaker_id = row["id"]
