@@ -182,8 +182,11 @@ async def test_a_database_made_before_sort_keys_pages_by_primary_key(browse_db, 
     old = tmp_path / "old.db"
     shutil.copy(browse_db, old)
     conn = sqlite3.connect(old)
+    for (index,) in conn.execute("select name from sqlite_master where type = 'index' "
+                                 "and name like '%sort_key' and tbl_name in "
+                                 "('statements', 'articles', 'speakers', 'failures')").fetchall():
+        conn.execute(f"drop index {index}")
     for table in ("statements", "articles", "speakers", "failures"):
-        conn.execute(f"drop index idx_{table}_sort_key")
         conn.execute(f"alter table {table} drop column sort_key")
     conn.commit()
     from datasette.app import Datasette
@@ -454,3 +457,11 @@ def test_a_plain_pip_install_serves_news_db(browse_db, tmp_path_factory):
         check_setup(base)
         rows = httpx.get(f"{base}/news/search_claims.json?_shape=array&q=").json()
         assert rows == []
+
+
+def test_the_documented_datasette_command_has_the_fast_settings():
+    from tracker.datasette_plugin.serve import setting_flags
+
+    readme = (ROOT / "README.md").read_text()
+    command = f"datasette tracker.db {' '.join(setting_flags())}"
+    assert command in readme

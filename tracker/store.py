@@ -51,10 +51,10 @@ TABLES = {
         # table page and the canned queries, hence the descending dates that let a query stop
         # after its LIMIT; (speaker_id, published ...) also gives a speaker's first and last
         # date in two probes; (source, speaker, article_id) covers sources_cited.
+        # The faceted columns are indexed with the sort key (SORTED_FILTERS).
         "indexes": [
             ["article_id", "position"],
             ["speaker_id", DescIndex("published"), "article_id", "position"],
-            ["speaker"], ["kind"], ["cue_lemma"], ["channel"],
             ["source", "speaker", "article_id"],
             [DescIndex("published"), "article_id", "position"],
         ],
@@ -84,6 +84,12 @@ SORT_KEYS = {
               "coalesce(last_published, '') || ' ' || id",
     "reviews": "coalesce(date_published, created_at, '') || ' ' || id",
     "fact_checks": "coalesce(date_published, '') || ' ' || id",
+}
+# Columns a page filters on (Datasette's facets), each indexed together with the sort key: a
+# filtered page then reads its rows in order instead of sorting every match. On 1M statements,
+# ?kind=direct takes 1 ms a page this way, 1 s sorting 300,000 rows (docs/browsing.md).
+SORTED_FILTERS = {
+    "statements": ["speaker", "kind", "cue_type", "cue_lemma", "source", "channel"],
 }
 
 
@@ -126,7 +132,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 
 
 def ensure_sort_keys(db: sqlite_utils.Database) -> None:
-    """Give every existing table of SORT_KEYS its sort_key column and unique index; safe to rerun."""
+    """Give every existing table of SORT_KEYS its sort_key column, its unique index and the
+    indexes of SORTED_FILTERS; safe to rerun."""
     for name, expression in SORT_KEYS.items():
         if not db[name].exists():
             continue
@@ -141,6 +148,10 @@ def ensure_sort_keys(db: sqlite_utils.Database) -> None:
                 continue  # a table of another shape: Datasette keeps its primary key order
         db.execute(f"create unique index if not exists [idx_{name}_{SORT_KEY}] "
                    f"on [{name}] ({SORT_KEY})")
+        for column in SORTED_FILTERS.get(name, []):
+            if column in columns:
+                db.execute(f"create index if not exists [idx_{name}_{column}_{SORT_KEY}] "
+                           f"on [{name}] ([{column}], {SORT_KEY})")
 
 
 def now() -> str:

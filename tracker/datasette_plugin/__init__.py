@@ -2,7 +2,8 @@
 sort orders, canned queries) for any database with the tracker's tables, searches that never
 fail, and speaker and article pages that list their statements.
 
-Each hook is a small function; a new page is a template plus a route in register_routes.
+Each hook is a small function: a new page is a template in templates/ and a view that a
+register_routes hook lists.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def is_tracker_route(datasette, route: str) -> bool:
     except KeyError:
         return False
     return fitted(db) is not None
+
 
 STATEMENTS_SQL = """
 select statements.id, statements.speaker, statements.speaker_id, statements.cue,
