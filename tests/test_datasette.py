@@ -438,27 +438,6 @@ def test_serve_help_and_bad_database(tmp_path):
     assert result.exit_code == 2 and "missing.db" in result.output
 
 
-@pytest.mark.slow
-def test_a_plain_pip_install_serves_news_db(browse_db, tmp_path_factory):
-    """The built package in a fresh venv (no repo files): datasette news.db has the setup."""
-    import os
-    import subprocess
-    import sys
-
-    venv = tmp_path_factory.mktemp("venv") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-    subprocess.run(pip + [str(ROOT)], check=True, cwd=tmp_path_factory.mktemp("elsewhere"),
-                   env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
-    db = tmp_path_factory.mktemp("served") / "news.db"
-    shutil.copy(browse_db, db)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    with datasette_server(db, datasette=str(venv / "bin" / "datasette"), env=env) as base:
-        check_setup(base)
-        rows = httpx.get(f"{base}/news/search_claims.json?_shape=array&q=").json()
-        assert rows == []
-
-
 def test_the_documented_datasette_command_has_the_fast_settings():
     from tracker.datasette_plugin.serve import setting_flags
 
