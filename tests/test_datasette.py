@@ -444,3 +444,19 @@ def test_the_documented_datasette_command_has_the_fast_settings():
     readme = (ROOT / "README.md").read_text()
     command = f"datasette tracker.db {' '.join(setting_flags())}"
     assert command in readme
+
+
+@pytest.mark.parametrize("channel", ["Radio North", ""])
+async def test_via_channel_lists_a_channel_or_all_relayed_newest_first(browse_db, channel):
+    from datasette.app import Datasette
+
+    ds = Datasette([str(browse_db)])
+    rows = await get_json(ds, "/news/via_channel.json?_shape=array&channel="
+                          + urllib.parse.quote(channel))
+    where = "channel = ?" if channel else "channel is not null and ? = ''"
+    expected = sqlite3.connect(browse_db).execute(
+        f"select count(*) from statements where {where}", [channel]).fetchone()[0]
+    assert len(rows) == min(expected, 1000) and rows
+    assert all(r["channel"] == channel if channel else r["channel"] for r in rows)
+    dates = [r["published"] or "" for r in rows]
+    assert dates == sorted(dates, reverse=True)

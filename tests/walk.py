@@ -12,7 +12,7 @@ import sqlite3
 import urllib.parse
 from dataclasses import dataclass
 
-from tracker.datasette_plugin.config import PACKAGE_METADATA, facet_column
+from tracker.datasette_plugin.config import PACKAGE_METADATA
 from tracker.datasette_plugin.search import fts_query
 
 # A word in about half of the generated claims and articles (tests/browse_data.py); any word
