@@ -8,6 +8,7 @@ first, with Datasette's default settings and with the settings `tracker serve` u
     .venv/bin/python benchmarks/big_db.py                      # 1,000,000 statements, 100,000 articles
     .venv/bin/python benchmarks/big_db.py --statements 100000 --articles 10000 --speakers 5000
     .venv/bin/python benchmarks/big_db.py --skip-build         # time Datasette on an existing build
+    .venv/bin/python benchmarks/big_db.py --skip-build --export "" --export kind=direct   # + CSV exports
 """
 
 from __future__ import annotations
@@ -355,13 +356,16 @@ async def measure(
     tail_speaker, = conn.execute(
         "select name from speakers order by rowid desc limit 1").fetchone()
 
-    def near_the_end(where: str = "") -> str:
-        """A _next token 100 rows before the end of the newest-first statements (filtered)."""
+    def next_token(where: str = "", order: str = "") -> str:
+        """The _next token of the newest-first statements (filtered) 100 rows from the end,
+        or with order="desc", of page 2."""
         key, pk = conn.execute(f"select sort_key, id from statements {where} "
-                               "order by sort_key limit 1 offset 100").fetchone()
+                               f"order by sort_key {order} limit 1 offset 99").fetchone()
         return f"_next={tilde_encode(key)},{tilde_encode(pk)}"
 
-    deep, deep_direct = near_the_end(), near_the_end("where kind = 'direct'")
+    direct = "where kind = 'direct'"
+    deep, deep_direct = next_token(), next_token(direct)
+    page2, page2_direct = next_token(order="desc"), next_token(direct, "desc")
     conn.close()
     q = urllib.parse.quote
     checks = [
@@ -369,7 +373,11 @@ async def measure(
         ("statements table, default facets", f"/{name}/statements.json?_size=100", True),
         ("articles table, default facets", f"/{name}/articles.json?_size=100", True),
         ("speakers table, default facets", f"/{name}/speakers.json?_size=100", True),
+        ("statements, page 2", f"/{name}/statements.json?_size=100&{page2}", True),
         ("statements, a page near the end", f"/{name}/statements.json?_size=100&{deep}", True),
+        ("statements kind=direct", f"/{name}/statements.json?_size=100&kind=direct", True),
+        ("statements kind=direct, page 2",
+         f"/{name}/statements.json?_size=100&kind=direct&{page2_direct}", True),
         ("statements kind=direct, near the end",
          f"/{name}/statements.json?_size=100&kind=direct&{deep_direct}", True),
         (f"statements _search={word}", f"/{name}/statements.json?_search={word}", True),
@@ -439,6 +447,55 @@ async def measure(
     return results
 
 
+def export(path: pathlib.Path, queries: list[str]) -> bool:
+    """Stream each CSV a person downloads from a real `tracker serve` process; True if every
+    row came exactly once."""
+    import csv
+    import socket
+    import subprocess
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    tracker = pathlib.Path(sys.executable).parent / "tracker"
+    server = subprocess.Popen([str(tracker), "serve", str(path), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base, exact = f"http://127.0.0.1:{port}", True
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(base + "/-/versions.json")
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        conn = open_db(path).conn
+        print("\nCSV exports through `tracker serve` (?_stream=on&_size=max)")
+        for query in queries:
+            where = " and ".join(f"{k} = ?" for k, _ in urllib.parse.parse_qsl(query))
+            values = [v for _, v in urllib.parse.parse_qsl(query)]
+            expected = conn.execute("select count(*) from statements"
+                                    + (f" where {where}" if where else ""), values).fetchone()[0]
+            started, rows, ids = time.perf_counter(), 0, set()
+            url = f"{base}/{path.stem}/statements.csv?_stream=on&_size=max&{query}"
+            with httpx.stream("GET", url, timeout=None) as response:
+                reader = csv.reader(response.iter_lines())
+                header = next(reader)
+                for row in reader:
+                    rows += 1
+                    ids.add(row[header.index("id")] if len(row) == len(header) else None)
+            ok = rows == len(ids) == expected
+            exact &= ok
+            print(f"  statements?{query:28} {rows:>10,} rows {len(ids):>10,} distinct "
+                  f"{expected:>10,} in the table  {time.perf_counter() - started:6.0f} s"
+                  f"{'' if ok else '  WRONG'}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return exact
+
+
 def report(results: list[dict], title: str) -> bool:
     """Print one run's table; True if a hard check failed."""
     failed = False
@@ -474,8 +531,11 @@ def report(results: list[dict], title: str) -> bool:
               help="A Datasette metadata file over the plugin's (default: none).")
 @click.option("--analyze/--no-analyze", default=False, show_default=True,
               help="Run ANALYZE after the build (or now, with --skip-build).")
+@click.option("--export", "exports", multiple=True, metavar="QUERY",
+              help="Also stream the statements CSV with this filter (\"\" for all, "
+                   "\"kind=direct\") from a real `tracker serve`, and count its rows.")
 def main(path, n_statements, n_articles, n_speakers, seed, skip_build, word, repeat, settings,
-         metadata_path, analyze):
+         metadata_path, analyze, exports):
     """Build a big tracker database through store.save_article, then time Datasette pages on it.
 
     Each request is timed with Datasette's default settings and with those of `tracker serve`
@@ -509,9 +569,10 @@ def main(path, n_statements, n_articles, n_speakers, seed, skip_build, word, rep
     print("\npage time, default settings / tracker serve's:")
     for slow, quick in zip(default, fast):
         print(f"  {slow['what'][:52]:52} {slow['ms'] / quick['ms']:5.1f}x")
-    print("FAIL: see above" if failed["tracker serve's settings"] else
-          "All within the limits with tracker serve's settings.")
-    sys.exit(1 if failed["tracker serve's settings"] else 0)
+    exact = export(path, list(exports)) if exports else True
+    failed = failed["tracker serve's settings"] or not exact
+    print("FAIL: see above" if failed else "All within the limits with tracker serve's settings.")
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":
