@@ -29,6 +29,7 @@ import yaml
 from datasette.utils import tilde_encode
 
 from tracker.datasette_plugin.config import PACKAGE_METADATA, facet_column
+from tracker.datasette_plugin.search import fts_query
 from tracker.datasette_plugin.serve import SETTINGS
 from tracker.models import Article, ExtractedArticle, Statement
 from tracker.store import open_db, save_article
@@ -473,8 +474,11 @@ def export(path: pathlib.Path, queries: list[str]) -> bool:
         conn = open_db(path).conn
         print("\nCSV exports through `tracker serve` (?_stream=on&_size=max)")
         for query in queries:
-            where = " and ".join(f"{k} = ?" for k, _ in urllib.parse.parse_qsl(query))
-            values = [v for _, v in urllib.parse.parse_qsl(query)]
+            args = urllib.parse.parse_qsl(query)
+            where = " and ".join(
+                "rowid in (select rowid from statements_fts where statements_fts match ?)"
+                if k == "_search" else f"[{k}] = ?" for k, _ in args)
+            values = [fts_query(v) if k == "_search" else v for k, v in args]
             expected = conn.execute("select count(*) from statements"
                                     + (f" where {where}" if where else ""), values).fetchone()[0]
             started, rows, ids = time.perf_counter(), 0, set()
@@ -532,8 +536,9 @@ def report(results: list[dict], title: str) -> bool:
 @click.option("--analyze/--no-analyze", default=False, show_default=True,
               help="Run ANALYZE after the build (or now, with --skip-build).")
 @click.option("--export", "exports", multiple=True, metavar="QUERY",
-              help="Also stream the statements CSV with this filter (\"\" for all, "
-                   "\"kind=direct\") from a real `tracker serve`, and count its rows.")
+              help="Also stream the statements CSV with this query (\"\" for all, "
+                   "\"kind=direct\", \"_search=word\") from a real `tracker serve`, and count "
+                   "its rows.")
 def main(path, n_statements, n_articles, n_speakers, seed, skip_build, word, repeat, settings,
          metadata_path, analyze, exports):
     """Build a big tracker database through store.save_article, then time Datasette pages on it.
