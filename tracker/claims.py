@@ -168,21 +168,23 @@ def similarity(a: Iterable[str], b: Iterable[str]) -> float:
 
 def query_terms(tokens: list[str], doc_counts: dict[str, int], pick: int = 5,
                 rare: int = 50) -> list[tuple[str, ...]]:
-    """The term groups to look candidates up by: any claim holding every term of one group.
+    """The term groups to look candidates up by, most selective first: any stored key holding
+    every term of a group is a candidate.
 
-    Pairs among the `pick` rarest tokens (by how many stored keys hold them), and a rare token
-    (held by at most `rare` keys) alone, so a short trimmed claim is still found. Tokens that no
-    stored key holds are left out: they cannot find anything.
+    A rare token (held by at most `rare` keys) alone, so a short trimmed claim is still found,
+    then pairs among the `pick` rarest tokens, fewest expected keys first. Tokens that no stored
+    key holds cannot find anything, and polarity is no content: both are left out.
     """
-    known = [t for t in tokens if doc_counts.get(t)]
+    known = [t for t in tokens if doc_counts.get(t) and t != NOT]
     known.sort(key=lambda t: (doc_counts[t], tokens.index(t)))
     if len(known) <= 2:
         return [tuple(known)] if known else []
     rarest = known[:pick]
-    groups: list[tuple[str, ...]] = [(t,) for t in rarest if doc_counts[t] <= rare]
-    groups += [pair for pair in itertools.combinations(rarest, 2)
-               if not any(set(g) <= set(pair) for g in groups if len(g) == 1)]
-    return groups
+    singles = [(t,) for t in rarest if doc_counts[t] <= rare]
+    pairs = [(a, b) for a, b in itertools.combinations(rarest, 2)
+             if (a,) not in singles and (b,) not in singles]
+    pairs.sort(key=lambda pair: doc_counts[pair[0]] * doc_counts[pair[1]])
+    return singles + pairs
 
 
 def best_match(tokens: list[str], candidates: Iterable[tuple[str, str]],

@@ -17,7 +17,8 @@ import sqlite_utils
 from .claims import DEFAULT_THRESHOLD, best_match, key_tokens, query_terms
 from .models import stable_hash
 
-CANDIDATES = 200  # stored keys compared with each new statement, best full-text rank first
+CANDIDATES = 200  # stored keys compared with each new statement, at most
+PER_GROUP = 50  # keys looked up by one group of words
 
 
 def claim_id_for(statement_id: str) -> str:
@@ -35,16 +36,23 @@ def doc_counts(db: sqlite_utils.Database, tokens: list[str]) -> dict[str, int]:
 
 
 def candidates(db: sqlite_utils.Database, tokens: list[str]) -> list[tuple[str, str]]:
-    """(claim_id, key) of stored keys sharing the statement's rarest words (at most CANDIDATES)."""
-    groups = query_terms(tokens, doc_counts(db, tokens))
-    if not groups:
-        return []
-    match = " OR ".join("(" + " AND ".join(f'"{t}"' for t in group) + ")" for group in groups)
-    # No ranking: FTS5 then stops after the LIMIT instead of scoring every match.
-    return db.execute(
-        "select claim_keys.claim_id, claim_keys.key from claim_keys_fts"
-        " join claim_keys on claim_keys.rowid = claim_keys_fts.rowid"
-        " where claim_keys_fts match ? limit ?", [match, CANDIDATES]).fetchall()
+    """(claim_id, key) of stored keys sharing the statement's rarest words (at most CANDIDATES).
+
+    One lookup per term group, most selective first, each of at most PER_GROUP keys: a pair
+    of common words cannot crowd out the keys that share a rare one.
+    """
+    found: dict[str, tuple[str, str]] = {}
+    for group in query_terms(tokens, doc_counts(db, tokens)):
+        match = " AND ".join(f'"{t}"' for t in group)
+        # No ranking: FTS5 then stops after the LIMIT instead of scoring every match.
+        for row in db.execute(
+                "select claim_keys.id, claim_keys.claim_id, claim_keys.key from claim_keys_fts"
+                " join claim_keys on claim_keys.rowid = claim_keys_fts.rowid"
+                " where claim_keys_fts match ? limit ?", [match, PER_GROUP]):
+            found[row[0]] = row[1:]
+        if len(found) >= CANDIDATES:
+            break
+    return list(found.values())
 
 
 def _count_terms(db: sqlite_utils.Database, keys: Iterable[str], sign: int) -> None:
