@@ -17,9 +17,10 @@ import threading
 import pytest
 
 from tests.conftest import run
-from tests.test_claims import SAME, article, claim_of
+from tests.test_claims import SAME, claim_of
+from tests.test_reviews import ids, two_articles
 from tracker.factchecks import iter_fact_checks
-from tracker.store import open_db, save_article
+from tracker.store import open_db
 
 SCHEMA = "https://schema.org/"
 LITERAL = {"Text", "URL", "Date", "DateTime", "Number", "Integer", "Float", "Time", "Boolean"}
@@ -107,14 +108,8 @@ def test_the_validator_catches_what_it_should():
 @pytest.fixture
 def reviewed(tmp_path):
     """A database with one claim in two articles, reviewed twice, and an unreviewed claim."""
-    path = tmp_path / "reviewed.db"
-    db = open_db(path)
-    save_article(db, article(1, "2024-03-01", [("Ellen Porter", "direct", SAME[0])]))
-    save_article(db, article(2, "2024-03-02", [("Ellen Porter", "indirect", SAME[1]),
-                                               ("Alan Cho", "indirect", "The tunnel opened in 1998")]))
-    claim = claim_of(db, SAME[0])["id"]
-    (statement,) = db.execute("select id from statements where claim = ?", [SAME[1]]).fetchone()
-    db.close()
+    path = two_articles(tmp_path / "reviewed.db")
+    claim, statement = ids(path)
     assert run("review", path, claim, "--rating", "False", "--url", "https://checks.example/bridge",
                "--rating-value", "1", "--best", "5", "--worst", "1", "--reviewer", "Example Checks",
                "--author", "Jo Park", "--date", "2024-03-05",

@@ -13,15 +13,19 @@ from tests.test_claims import SAME, article, claim_of
 from tracker.store import open_db, save_article
 
 
-@pytest.fixture
-def db_path(tmp_path):
-    path = tmp_path / "reviews.db"
+def two_articles(path):
+    """One claim in two articles (quoted, then reported), and an unrelated claim."""
     db = open_db(path)
     save_article(db, article(1, "2024-03-01", [("Ellen Porter", "direct", SAME[0])]))
     save_article(db, article(2, "2024-03-02", [("Ellen Porter", "indirect", SAME[1]),
                                                ("Alan Cho", "indirect", "The tunnel opened in 1998")]))
     db.close()
     return path
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return two_articles(tmp_path / "reviews.db")
 
 
 def ids(db_path):

@@ -131,11 +131,6 @@ def key_tokens(text: Optional[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def make_key(text: Optional[str]) -> str:
-    """key_tokens as stored: space-separated."""
-    return " ".join(key_tokens(text))
-
-
 def is_number(token: str) -> bool:
     return token[:1] == "n" and token[1:2].isdigit()
 
