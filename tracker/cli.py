@@ -272,8 +272,9 @@ def claims(db_path, regroup, threshold, top, silent):
 
     db = open_db(db_path)
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    total = db.execute("select count(*) from articles").fetchone()[0]
-    with click.progressbar(length=total, label="Grouping", show_pos=True,
+    unsized = (x for x in ())  # which articles need grouping is known only inside: a pulsing bar
+    with click.progressbar(unsized, label="Grouping articles", show_pos=True,
+                           show_percent=False, show_eta=False,
                            file=open(os.devnull, "w") if silent else None) as bar:
         run = regroup_all if regroup else group_ungrouped
         run(db, threshold, progress=bar.update)
