@@ -50,6 +50,8 @@ def test_near_misses_are_not_similar(why):
     ("Unemployment fell to 3.5% last month", "Unemployment fell to 4.5% last month"),
     ("The city council will vote on the budget next Tuesday",
      "The county council will vote on the budget next Tuesday"),
+    # a three-word fragment inside a longer claim is not that claim
+    ("the old harbour wall", "the council will rebuild the old harbour wall"),
 ])
 def test_more_near_misses(a, b):
     assert similarity(key_tokens(a), key_tokens(b)) < 0.7

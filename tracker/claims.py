@@ -140,8 +140,8 @@ def similarity(a: Iterable[str], b: Iterable[str]) -> float:
 
     0 when the polarity or the numbers differ (a number left out asserts less). Otherwise a
     Jaccard overlap in which a word swapped for another counts twice (another subject, another
-    verb), and where one key holds all of the other (a quote trimmed differently) the overlap is
-    raised halfway to 1.
+    verb), and where one key holds all of the other (a quote trimmed differently; four words at
+    least, or three with a number) the overlap is raised halfway to 1.
     """
     a, b = set(a), set(b)
     if (NOT in a) != (NOT in b):
@@ -156,7 +156,10 @@ def similarity(a: Iterable[str], b: Iterable[str]) -> float:
     only_a, only_b = len(a) - shared, len(b) - shared
     swapped = min(only_a, only_b)
     score = shared / (shared + only_a + only_b + swapped)
-    if not swapped and min(len(a), len(b)) >= 3:
+    smaller = a if len(a) <= len(b) else b
+    # A fragment of three words ("the former secretary of state") is no claim of its own; with
+    # a number ("the bridge would cost $40 million") it is.
+    if not swapped and (len(smaller) >= 4 or (len(smaller) == 3 and any(map(is_number, smaller)))):
         score = (score + 1) / 2
     return score
 
