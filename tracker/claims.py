@@ -157,7 +157,7 @@ def similarity(a: Iterable[str], b: Iterable[str]) -> float:
     swapped = min(only_a, only_b)
     score = shared / (shared + only_a + only_b + swapped)
     smaller = a if len(a) <= len(b) else b
-    # A fragment of three words ("the former secretary of state") is no claim of its own; with
+    # A fragment of three words ("the old harbour wall") is no claim of its own; with
     # a number ("the bridge would cost $40 million") it is.
     if not swapped and (len(smaller) >= 4 or (len(smaller) == 3 and any(map(is_number, smaller)))):
         score = (score + 1) / 2
