@@ -120,6 +120,13 @@ class Encoder:
         enc = self.tokenizer.encode(text, add_special_tokens=False)
         return np.array(enc.ids, dtype=np.int64), np.array(enc.offsets, dtype=np.int64).reshape(-1, 2)
 
+    def sentence(self, text: str, limit: int = 128) -> np.ndarray:
+        """The text's sentence vector, as sentence-transformers pools all-MiniLM-L6-v2: the mean
+        of the last layer over [CLS], the first `limit` - 2 wordpieces and [SEP], unit length."""
+        ids = self.wordpieces(text)[0][: limit - 2]
+        v = self.forward(np.concatenate([[self.cls], ids, [self.sep]]))[-1].mean(0)
+        return v / max(float(np.linalg.norm(v)), 1e-12)
+
     def vectors(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(vectors, offsets): one row per wordpiece of text, in overlapping windows so that
         every wordpiece sees context on both sides; offsets are (start, end) characters."""

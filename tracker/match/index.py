@@ -1,0 +1,165 @@
+"""An index of published fact-checks that finds the ones covering a statement.
+
+FactCheckIndex holds the fact-checks (FactCheck rows), their sentence vectors and BM25 indexes
+over their claim and headline. match() takes each query's candidates (the best by BM25 and by
+vector cosine), describes every candidate by tracker.match.features, and ranks them with the
+trained reranker (tracker.match.model). Adding fact-checks embeds only the new ones; save() and
+load() keep the vectors, so a stored index is not embedded again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Iterable, Optional, Union
+
+import numpy as np
+
+from .features import Context, numbers
+from .lexical import BM25, terms
+from .model import MatchModel, load_match_model
+
+CANDIDATES = 100  # per query, the best this many by BM25 and by cosine each go to the reranker
+
+
+@dataclass
+class FactCheck:
+    """One published fact-check (a ClaimReview): what the matcher reads and what it reports."""
+
+    url: str
+    claim_reviewed: str
+    headline: str = ""
+    claimant: str = ""
+    claim_date: Optional[str] = None  # when the claim reviewed was made (ISO date)
+    date_published: Optional[str] = None  # when the review was published (ISO date)
+    rating: str = ""
+    reviewer: str = ""
+
+
+@dataclass
+class Query:
+    """A statement to match; its date (the article's) lets the reranker read the dates."""
+
+    text: str
+    date: Optional[str] = None
+
+
+@dataclass
+class Match:
+    url: str
+    score: float  # the reranker's probability that the fact-check covers the query
+    fact_check: FactCheck
+
+
+def day_number(value: Optional[str]) -> float:
+    """An ISO date (or datetime) as a day number; nan when absent or unreadable."""
+    try:
+        return float(dt.date.fromisoformat((value or "")[:10]).toordinal())
+    except ValueError:
+        return float("nan")
+
+
+class FactCheckIndex:
+    """Fact-checks with their vectors and lexical indexes; match() ranks them for statements."""
+
+    def __init__(self, model: Optional[MatchModel] = None):
+        self.model = model or load_match_model()
+        self.records: list[FactCheck] = []
+        self.row: dict[str, int] = {}  # url -> row
+        self.vectors = {f: np.zeros((0, self.model.width), np.float32) for f in self.model.dense_fields}
+        self._lexical = None
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def add(self, fact_checks: Iterable[FactCheck]) -> int:
+        """Add fact-checks, or update those whose url is indexed already; embeds only the new
+        and the changed ones. Returns how many were added or changed."""
+        changed: dict[int, FactCheck] = {}
+        for fc in fact_checks:
+            k = self.row.get(fc.url)
+            if k is None:
+                k = self.row[fc.url] = len(self.records)
+                self.records.append(fc)
+            elif self.records[k] == fc:
+                continue
+            self.records[k] = fc
+            changed[k] = fc
+        if changed:
+            rows = np.fromiter(changed, np.int64, len(changed))
+            for f, v in self.vectors.items():
+                grown = np.zeros((len(self.records), self.model.width), np.float32)
+                grown[: len(v)] = v
+                grown[rows] = self.model.vectors([getattr(fc, f) for fc in changed.values()])
+                self.vectors[f] = grown
+            self._lexical = None
+        return len(changed)
+
+    def lexical(self):
+        """(BM25 over claims, over headlines, over both, vocabulary), built on first use."""
+        if self._lexical is None:
+            vocab: dict[str, int] = {}
+            claims = [terms(fc.claim_reviewed) for fc in self.records]
+            heads = [terms(fc.headline) for fc in self.records]
+            self._lexical = {"claim_reviewed": BM25(claims, vocab), "headline": BM25(heads, vocab),
+                             "both": BM25([a + b for a, b in zip(claims, heads)], vocab)}
+            self._numbers = [numbers(fc.claim_reviewed) for fc in self.records]
+            self._days = np.array([day_number(fc.date_published) for fc in self.records])
+            self._claim_days = np.array([day_number(fc.claim_date) for fc in self.records])
+        return self._lexical
+
+    def context(self, query: Query, vector: np.ndarray) -> Context:
+        """The query's candidates and everything the features read about them."""
+        lexical = self.lexical()
+        qt = terms(query.text)
+        bm25 = {f: idx.scores(qt) for f, idx in lexical.items()}
+        cos = {f: v @ vector for f, v in self.vectors.items()}
+        k = min(CANDIDATES, len(self.records))
+        cand = np.union1d(np.argpartition(-bm25["both"], k - 1)[:k], np.argpartition(-cos["claim_reviewed"], k - 1)[:k])
+        ctx = Context(cand, bm25, cos, numbers(query.text), [self._numbers[j] for j in cand])
+        if query.date:
+            day = day_number(query.date)
+            ctx.days = self._days[cand] - day
+            ctx.claim_days = self._claim_days[cand] - day
+        return ctx
+
+    def match(self, queries: Iterable[Union[str, Query]], top_k: int = 10) -> list[list[Match]]:
+        """For each query (a text, or a Query with its date), the top_k fact-checks, best first."""
+        queries = [q if isinstance(q, Query) else Query(q) for q in queries]
+        if not self.records or not queries:
+            return [[] for _ in queries]
+        vectors = self.model.vectors([q.text for q in queries])
+        out = []
+        for q, v in zip(queries, vectors):
+            ctx = self.context(q, v)
+            dated = ctx.days is not None and not np.isnan(day_number(q.date))
+            scores = self.model.score(ctx, dated)
+            best = np.argsort(-scores, kind="stable")[:top_k]
+            out.append([Match(self.records[ctx.cand[j]].url, float(scores[j]), self.records[ctx.cand[j]])
+                        for j in best])
+        return out
+
+    def save(self, path: Union[str, Path]) -> None:
+        """Write the fact-checks and their vectors (float16) to one .npz file."""
+        arrays = {f"vectors_{f}": v.astype(np.float16) for f, v in self.vectors.items()}
+        records = json.dumps([asdict(fc) for fc in self.records]).encode("utf-8")
+        np.savez_compressed(path, records=np.frombuffer(records, np.uint8),
+                            model=np.array(self.model.version), **arrays)
+
+    @classmethod
+    def load(cls, path: Union[str, Path], model: Optional[MatchModel] = None) -> "FactCheckIndex":
+        """An index saved by save(); re-embeds the fact-checks when the model has changed since."""
+        index = cls(model)
+        with np.load(path, allow_pickle=False) as z:
+            names = {f.name for f in fields(FactCheck)}
+            records = [FactCheck(**{k: v for k, v in r.items() if k in names})
+                       for r in json.loads(z["records"].tobytes().decode("utf-8"))]
+            if str(z["model"]) != index.model.version:
+                index.add(records)
+                return index
+            index.records = records
+            index.row = {fc.url: k for k, fc in enumerate(records)}
+            index.vectors = {f: z[f"vectors_{f}"].astype(np.float32) for f in index.model.dense_fields}
+        return index

@@ -1,0 +1,119 @@
+"""The matcher's trained parts: MiniLM with fine-tuned top layers, and the reranker's weights.
+
+benchmarks/train_match.py trains both from ../shared/claimmatch and writes the artifact,
+tracker/data/match_model.npz: the tuned encoder layers (float16, under their BERT names, read by
+tracker.extract.encoder.Encoder), and for dated and undated queries the reranker's feature
+names, standardization, weights and the calibration that turns its score into a probability.
+$TRACKER_MATCH_MODEL points at another artifact.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from importlib import resources
+from typing import Optional, Sequence
+
+import numpy as np
+
+from ..extract.encoder import Encoder, load_encoder, model_dir
+from . import features
+
+MODEL_FILE = "data/match_model.npz"
+TUNED = "enc_"  # prefix of the fine-tuned encoder weights in the artifact
+MAX_WORDPIECES = 128
+
+
+class MatchModelMissing(RuntimeError):
+    """No matching model: the artifact is absent (train it with benchmarks/train_match.py)."""
+
+
+class Ranker:
+    """A linear scorer over standardized features, calibrated to a probability."""
+
+    def __init__(self, names: Sequence[str], mean, scale, weights, calibration=(1.0, 0.0)):
+        missing = [n for n in names if n not in features.FEATURES]
+        if missing:
+            raise ValueError(f"the match model reads features this version lacks: {missing}")
+        self.names = list(names)
+        self.mean, self.scale, self.w = (np.asarray(a, np.float32) for a in (mean, scale, weights))
+        self.a, self.b = (float(x) for x in calibration)
+
+    def margin(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.w
+
+    def prob(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-np.clip(self.a * self.margin(x) + self.b, -30, 30)))
+
+
+class MatchModel:
+    """Sentence vectors for queries and fact-checks, and the reranker's scores."""
+
+    def __init__(self, rankers: dict[bool, Ranker], tuned: Optional[dict] = None, meta: Optional[dict] = None,
+                 version: str = "untrained"):
+        self.rankers = rankers  # dated? -> Ranker
+        self.tuned = tuned
+        self.meta = meta or {}
+        self.version = version
+        self.dense_fields = tuple(self.meta.get("dense_fields", ("claim_reviewed", "headline")))
+        self.threshold = float(self.meta.get("threshold", 0.5))
+        self.width = 384
+        self._encoder = None
+
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = Encoder(model_dir(), self.tuned) if self.tuned else load_encoder()
+        return self._encoder
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit sentence vectors, one row per text."""
+        enc = self.encoder()
+        out = np.zeros((len(texts), self.width), np.float32)
+        for k, text in enumerate(texts):
+            if text.strip():
+                out[k] = enc.sentence(text, MAX_WORDPIECES)
+        return out
+
+    def score(self, ctx: features.Context, dated: bool) -> np.ndarray:
+        """Each candidate's probability of covering the query."""
+        ranker = self.rankers[dated]
+        return ranker.prob(features.matrix(ctx, dated)[:, [features.names(dated).index(n) for n in ranker.names]])
+
+
+def save_match_model(path, rankers: dict[bool, Ranker], tuned: dict, meta: dict) -> None:
+    """Write the artifact benchmarks/train_match.py trains (tuned weights as float16)."""
+    arrays = {TUNED + k: np.asarray(v, np.float16) for k, v in tuned.items()}
+    for dated, r in rankers.items():
+        p = "dated_" if dated else "undated_"
+        arrays.update({p + "mean": r.mean, p + "scale": r.scale, p + "w": r.w,
+                       p + "calibration": np.array([r.a, r.b], np.float32)})
+        meta[p + "names"] = r.names
+    np.savez_compressed(path, meta=np.array(json.dumps(meta)), **arrays)
+
+
+def read_match_model(path) -> MatchModel:
+    with open(path, "rb") as f:
+        digest = hashlib.sha1(f.read()).hexdigest()[:12]
+    with np.load(path, allow_pickle=False) as z:
+        meta = json.loads(str(z["meta"]))
+        tuned = {k[len(TUNED):]: z[k].astype(np.float32) for k in z.files if k.startswith(TUNED)}
+        rankers = {}
+        for dated, p in ((True, "dated_"), (False, "undated_")):
+            rankers[dated] = Ranker(meta[p + "names"], z[p + "mean"], z[p + "scale"], z[p + "w"],
+                                    z[p + "calibration"])
+    return MatchModel(rankers, tuned or None, meta, version=f"{meta.get('version', 'match')}-{digest}")
+
+
+@functools.lru_cache(maxsize=1)
+def load_match_model() -> MatchModel:
+    """The shipped matching model (or $TRACKER_MATCH_MODEL's). Raises MatchModelMissing."""
+    path = os.environ.get("TRACKER_MATCH_MODEL")
+    if not path:
+        ref = resources.files("tracker").joinpath(MODEL_FILE)
+        if not ref.is_file():
+            raise MatchModelMissing("the fact-check matching model (tracker/data/match_model.npz) is missing: "
+                                    "train it with benchmarks/train_match.py")
+        path = str(ref)
+    return read_match_model(path)
