@@ -52,11 +52,11 @@ class MatchModel:
     """Sentence vectors for queries and fact-checks, and the reranker's scores."""
 
     def __init__(self, rankers: dict[bool, Ranker], tuned: Optional[dict] = None, meta: Optional[dict] = None,
-                 version: str = "untrained"):
+                 ):
         self.rankers = rankers  # dated? -> Ranker
         self.tuned = tuned
         self.meta = meta or {}
-        self.version = version
+        self.version = encoder_version(tuned)  # an index's vectors are valid for models of one version
         self.dense_fields = tuple(self.meta.get("dense_fields", ("claim_reviewed", "headline")))
         self.threshold = float(self.meta.get("threshold", 0.5))
         self.width = 384
@@ -69,12 +69,7 @@ class MatchModel:
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Unit sentence vectors, one row per text."""
-        enc = self.encoder()
-        out = np.zeros((len(texts), self.width), np.float32)
-        for k, text in enumerate(texts):
-            if text.strip():
-                out[k] = enc.sentence(text, MAX_WORDPIECES)
-        return out
+        return self.encoder().sentences(list(texts), MAX_WORDPIECES)
 
     def score(self, ctx: features.Context, dated: bool) -> np.ndarray:
         """Each candidate's probability of covering the query."""
@@ -93,9 +88,16 @@ def save_match_model(path, rankers: dict[bool, Ranker], tuned: dict, meta: dict)
     np.savez_compressed(path, meta=np.array(json.dumps(meta)), **arrays)
 
 
+def encoder_version(tuned: Optional[dict]) -> str:
+    """What a fact-check's vector depends on: the published encoder and the tuned weights."""
+    h = hashlib.sha1(f"{MAX_WORDPIECES}".encode())
+    for k in sorted(tuned or {}):
+        h.update(k.encode())
+        h.update(np.ascontiguousarray(tuned[k], np.float16).tobytes())
+    return h.hexdigest()[:12]
+
+
 def read_match_model(path) -> MatchModel:
-    with open(path, "rb") as f:
-        digest = hashlib.sha1(f.read()).hexdigest()[:12]
     with np.load(path, allow_pickle=False) as z:
         meta = json.loads(str(z["meta"]))
         tuned = {k[len(TUNED):]: z[k].astype(np.float32) for k in z.files if k.startswith(TUNED)}
@@ -103,7 +105,7 @@ def read_match_model(path) -> MatchModel:
         for dated, p in ((True, "dated_"), (False, "undated_")):
             rankers[dated] = Ranker(meta[p + "names"], z[p + "mean"], z[p + "scale"], z[p + "w"],
                                     z[p + "calibration"])
-    return MatchModel(rankers, tuned or None, meta, version=f"{meta.get('version', 'match')}-{digest}")
+    return MatchModel(rankers, tuned or None, meta)
 
 
 @functools.lru_cache(maxsize=1)

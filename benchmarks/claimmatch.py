@@ -1,0 +1,77 @@
+"""The CheckThat! claim-matching data in ../shared/claimmatch, read for training and benchmarks.
+
+Queries are debate and speech sentences; their ids start with the event's date (YYYYMMDD), which
+stands for the article date a statement carries in the tracker. Research data: never copied into
+the project.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tracker.match import FactCheck, Query
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "claimmatch"
+
+
+def available() -> bool:
+    return (SHARED / "politifact-claimreview.jsonl").is_file()
+
+
+def fact_check(obj: dict) -> FactCheck:
+    """A FactCheck from one schema.org ClaimReview object."""
+    item = obj.get("itemReviewed") or {}
+    return FactCheck(url=obj["url"], claim_reviewed=obj.get("claimReviewed") or "",
+                     headline=obj.get("headline") or "",
+                     claimant=(item.get("author") or {}).get("name") or "",
+                     claim_date=item.get("datePublished"), date_published=obj.get("datePublished"),
+                     rating=(obj.get("reviewRating") or {}).get("alternateName") or "",
+                     reviewer=(obj.get("author") or {}).get("name") or "")
+
+
+def fact_checks() -> list[FactCheck]:
+    with open(SHARED / "politifact-claimreview.jsonl", encoding="utf-8") as f:
+        return [fact_check(json.loads(line)) for line in f if line.strip()]
+
+
+def query_date(query_id: str) -> str | None:
+    """The event date an id starts with ('20161019_3pres_0042' -> '2016-10-19'), or None."""
+    d = query_id[:8]
+    return f"{d[:4]}-{d[4:6]}-{d[6:8]}" if d.isdigit() else None
+
+
+def queries(split: str, dated: bool = True) -> list[tuple[str, Query]]:
+    """(id, Query) of a split ('train' or 'dev'), with the id's date when `dated`."""
+    with open(SHARED / f"{split}-queries.jsonl", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    return [(r["id"], Query(r["text"], query_date(r["id"]) if dated else None)) for r in rows]
+
+
+def qrels(split: str) -> dict[str, set[str]]:
+    """query id -> urls of the fact-checks that cover it."""
+    gold: dict[str, set[str]] = {}
+    with open(SHARED / f"{split}-qrels.tsv", encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                q, url = line.rstrip("\n").split("\t")[:2]
+                gold.setdefault(q, set()).add(url)
+    return gold
+
+
+def measures(ranked: dict[str, list[str]], gold: dict[str, set[str]]) -> dict[str, float]:
+    """MAP@5, MRR, P@1 and R@10 as score_match.py computes them (ranked: query id -> urls, best
+    first); for cross-validation, where writing files for the scorer would be in the way."""
+    out = {"MAP@5": 0.0, "MRR": 0.0, "P@1": 0.0, "R@10": 0.0}
+    for q, rel in gold.items():
+        r = ranked.get(q, [])
+        hits, ap = 0, 0.0
+        for k, u in enumerate(r[:5], 1):
+            if u in rel:
+                hits += 1
+                ap += hits / k
+        out["MAP@5"] += ap / min(len(rel), 5)
+        out["MRR"] += next((1 / k for k, u in enumerate(r, 1) if u in rel), 0.0)
+        out["P@1"] += bool(r) and r[0] in rel
+        out["R@10"] += len(set(r[:10]) & rel) / len(rel)
+    return {k: v / max(len(gold), 1) for k, v in out.items()}
