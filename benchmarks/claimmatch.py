@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tracker.match import FactCheck, Query
+from tracker.match import FactCheck, FactCheckIndex, Query
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "claimmatch"
 
@@ -75,3 +75,14 @@ def measures(ranked: dict[str, list[str]], gold: dict[str, set[str]]) -> dict[st
         out["P@1"] += bool(r) and r[0] in rel
         out["R@10"] += len(set(r[:10]) & rel) / len(rel)
     return {k: v / max(len(gold), 1) for k, v in out.items()}
+
+
+def without(index: FactCheckIndex, urls: set) -> FactCheckIndex:
+    """A copy of the index without those fact-checks (same vectors, lexical index rebuilt): how
+    sentences whose fact-checks were never published would match."""
+    keep = [k for k, fc in enumerate(index.records) if fc.url not in urls]
+    out = FactCheckIndex(index.model)
+    out.records = [index.records[k] for k in keep]
+    out.row = {fc.url: k for k, fc in enumerate(out.records)}
+    out.vectors = {f: v[keep] for f, v in index.vectors.items()}
+    return out

@@ -48,11 +48,13 @@ class Context:
     claim_days: Optional[np.ndarray] = None  # per candidate: the checked claim's date minus the query's
     cache: dict = field(default_factory=dict)
 
-    def rank(self, scores: np.ndarray) -> np.ndarray:
-        """Each candidate's rank (0 = best) under scores over the whole index."""
+    def rank(self, scores: np.ndarray, cap: int = 100) -> np.ndarray:
+        """Each candidate's rank (0 = best) under scores over the whole index, capped at `cap`."""
         key = id(scores)
         if key not in self.cache:
-            self.cache[key] = (scores[None, :] > scores[self.cand][:, None]).sum(1)
+            k = min(cap, len(scores))
+            top = -np.sort(-scores[np.argpartition(-scores, k - 1)[:k]])  # the best k, best first
+            self.cache[key] = np.searchsorted(-top, -scores[self.cand], side="left")
         return self.cache[key]
 
 
@@ -92,11 +94,6 @@ def bm25_both_raw(ctx):
 @feature("cos_claim")
 def cos_claim(ctx):
     return ctx.cos["claim_reviewed"][ctx.cand]
-
-
-@feature("cos_headline")
-def cos_headline(ctx):
-    return ctx.cos["headline"][ctx.cand]
 
 
 @feature("cos_claim_gap")

@@ -57,7 +57,7 @@ class MatchModel:
         self.tuned = tuned
         self.meta = meta or {}
         self.version = encoder_version(tuned)  # an index's vectors are valid for models of one version
-        self.dense_fields = tuple(self.meta.get("dense_fields", ("claim_reviewed", "headline")))
+        self.dense_fields = tuple(self.meta.get("dense_fields", ("claim_reviewed",)))
         self.threshold = float(self.meta.get("threshold", 0.5))
         self.width = 384
         self._encoder = None
