@@ -83,12 +83,16 @@ def scaled(index: FactCheckIndex, n: int) -> FactCheckIndex:
     return out
 
 
-def per_query_ms(index, queries, top_k=10) -> float:
+def per_query_ms(index, queries, top_k=10) -> tuple[float, float]:
+    """Milliseconds per query, asked one at a time and in one batch (as statements at ingest)."""
     index.match(queries[:2], top_k)  # lexical index built, encoder loaded
     t = time.perf_counter()
     for q in queries:
         index.match([q], top_k)
-    return (time.perf_counter() - t) / len(queries) * 1000
+    one = (time.perf_counter() - t) / len(queries) * 1000
+    t = time.perf_counter()
+    index.match(queries, top_k)
+    return one, (time.perf_counter() - t) / len(queries) * 1000
 
 
 def main(argv=None) -> int:
@@ -124,17 +128,16 @@ def main(argv=None) -> int:
         f"{right / pairs:.2f} of the right pairs; with their fact-checks out of the index, "
         f"{stray}/{len(queries)} sentences ({stray / len(queries):.2f}) still match one")
 
-    sample = queries[:60]
-    ms = per_query_ms(index, sample)
-    line = f"speed (one core): {ms:.1f} ms per query over {len(index)} fact-checks"
+    sample = queries[:64]
+    log("speed on one core, ms per query (alone / in a batch of %d):" % len(sample))
+    log("  %d fact-checks: %.1f / %.1f" % (len(index), *per_query_ms(index, sample)))
     if args.scale:
         big = scaled(index, args.scale)
         t0 = time.perf_counter()
         big.lexical()
         build = time.perf_counter() - t0
-        line += f"; {per_query_ms(big, sample):.1f} ms over {len(big)} (lexical index built in {build:.1f}s)"
-    encoder_ms = per_query_ms_encoder(model, [q.text for q in sample])
-    log(line + f"; of which the query's embedding {encoder_ms:.1f} ms")
+        log("  %d fact-checks: %.1f / %.1f (its lexical index built in %.1fs)" % (len(big), *per_query_ms(big, sample), build))
+    log("  of which the query's embedding: %.1f" % per_query_ms_encoder(model, [q.text for q in sample]))
     return 0
 
 

@@ -22,6 +22,7 @@ from .lexical import BM25, terms
 from .model import MatchModel, load_match_model
 
 CANDIDATES = 100  # per query, the best this many by BM25 and by cosine each go to the reranker
+BATCH = 32  # queries whose cosines are computed together
 
 
 @dataclass
@@ -110,12 +111,13 @@ class FactCheckIndex:
             self._claim_days = np.array([day_number(fc.claim_date) for fc in self.records])
         return self._lexical
 
-    def context(self, query: Query, vector: np.ndarray) -> Context:
-        """The query's candidates and everything the features read about them."""
+    def context(self, query: Query, vector: np.ndarray, cos: Optional[dict] = None) -> Context:
+        """The query's candidates and everything the features read about them (cos: the
+        query's cosines with every fact-check, per field, when computed already)."""
         lexical = self.lexical()
         qt = terms(query.text)
         bm25 = {f: idx.scores(qt) for f, idx in lexical.items()}
-        cos = {f: v @ vector for f, v in self.vectors.items()}
+        cos = cos or {f: v @ vector for f, v in self.vectors.items()}
         k = min(CANDIDATES, len(self.records))
         cand = np.union1d(np.argpartition(-bm25["both"], k - 1)[:k], np.argpartition(-cos["claim_reviewed"], k - 1)[:k])
         ctx = Context(cand, bm25, cos, numbers(query.text), [self._numbers[j] for j in cand])
@@ -132,8 +134,10 @@ class FactCheckIndex:
             return [[] for _ in queries]
         vectors = self.model.vectors([q.text for q in queries])
         out = []
-        for q, v in zip(queries, vectors):
-            ctx = self.context(q, v)
+        for k, (q, v) in enumerate(zip(queries, vectors)):
+            if k % BATCH == 0:  # one pass over the vectors for a batch of queries: it is memory-bound
+                cosines = {f: m @ vectors[k:k + BATCH].T for f, m in self.vectors.items()}
+            ctx = self.context(q, v, {f: c[:, k % BATCH] for f, c in cosines.items()})
             dated = ctx.days is not None and not np.isnan(day_number(q.date))
             scores = self.model.score(ctx, dated)
             best = np.argsort(-scores, kind="stable")[:top_k]
