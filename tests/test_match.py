@@ -146,3 +146,77 @@ def test_model_reads_every_feature_it_was_trained_with():
     assert set(model.rankers[True].names) <= set(names(True))
     assert set(model.rankers[False].names) == set(names(False))
     assert 0 < model.threshold < 1
+
+
+# `tracker match` over a database whose fact_checks table has the data-model contract's columns
+# (as `tracker import-claimreview` writes it)
+def write_fact_checks(db_path, rows):
+    from tracker.models import stable_hash
+    from tracker.store import open_db
+
+    db = open_db(db_path)
+    db["fact_checks"].upsert_all(
+        ({"id": stable_hash(f.url), "url": f.url, "claim_reviewed": f.claim_reviewed, "headline": f.headline,
+          "rating": f.rating, "reviewer": f.reviewer, "claimant": f.claimant, "claim_date": f.claim_date,
+          "date_published": f.date_published} for f in rows), pk="id")
+
+
+def test_match_command_json_is_ordered_by_score(tmp_path):
+    import json
+
+    from .conftest import run
+
+    db = tmp_path / "t.db"
+    write_fact_checks(db, FACT_CHECKS)
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(json.dumps({"id": "a", "text": "Windmills cause cancer."}) + "\n"
+                       + json.dumps({"id": 7, "text": "Our reading scores are the worst in the country.",
+                                     "date": "2019-06-01"}) + "\n")
+    result = run("match", db, "--queries", queries, "--json", "--top", "4")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [d["id"] for d in lines] == ["a", 7]
+    for d, slug in zip(lines, ("wind", "reading")):
+        assert len(d["matches"]) == 4
+        assert set(d["matches"][0]) == {"url", "score", "rating", "claim_reviewed"}
+        assert d["matches"][0]["url"].endswith("/" + slug)
+        scores = [m["score"] for m in d["matches"]]
+        assert scores == sorted(scores, reverse=True)
+    text = run("match", db, "Police get half the money the city spends.", "--top", "1")
+    assert text.exit_code == 0 and "factcheck.example/police" in text.output and "Half of the city" in text.output
+
+
+def test_match_command_follows_imports(tmp_path):
+    import json
+    import sqlite3
+
+    from .conftest import run
+
+    db = tmp_path / "t.db"
+    write_fact_checks(db, FACT_CHECKS[:4])
+    query = "Insulin costs three times what it did ten years ago."
+    first = json.loads(run("match", db, query, "--json").output)
+    assert not first["matches"][0]["url"].endswith("/insulin")
+    assert sqlite3.connect(db).execute("select count(*) from fact_check_vectors").fetchone()[0] == 4
+    write_fact_checks(db, FACT_CHECKS)  # importing more fact-checks: matches follow
+    again = json.loads(run("match", db, query, "--json").output)
+    assert again["matches"][0]["url"].endswith("/insulin")
+    assert again["matches"][0]["score"] >= load_match_model().threshold
+    assert sqlite3.connect(db).execute("select count(*) from fact_check_vectors").fetchone()[0] == len(FACT_CHECKS)
+
+
+def test_match_command_bad_input(tmp_path):
+    from .conftest import run
+
+    db = tmp_path / "t.db"
+    from tracker.store import open_db
+    open_db(db)
+    result = run("match", db, "anything")
+    assert result.exit_code == 1 and "no fact_checks table" in result.output
+    write_fact_checks(db, FACT_CHECKS[:2])
+    bad = tmp_path / "q.jsonl"
+    bad.write_text('{"id": 1, "text": "fine"}\n{"id": 2}\n')
+    result = run("match", db, "--queries", bad)
+    assert result.exit_code == 1 and f"{bad}:2" in result.output and "Traceback" not in result.output
+    assert run("match", db, "x", "--date", "not a date").exit_code == 2
+    assert run("match", db).exit_code == 2

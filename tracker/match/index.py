@@ -75,9 +75,12 @@ class FactCheckIndex:
     def __len__(self) -> int:
         return len(self.records)
 
-    def add(self, fact_checks: Iterable[FactCheck]) -> int:
+    def add(self, fact_checks: Iterable[FactCheck], vectors: Optional[dict[str, np.ndarray]] = None) -> int:
         """Add fact-checks, or update those whose url is indexed already; embeds only the new
-        and the changed ones. Returns how many were added or changed."""
+        and the changed ones, unless `vectors` gives them (field -> one row per fact-check, as
+        vector() returns them, e.g. kept in a database). Returns how many were added or changed."""
+        fact_checks = list(fact_checks)
+        given = {fc.url: k for k, fc in enumerate(fact_checks)} if vectors is not None else {}
         changed: dict[int, FactCheck] = {}
         for fc in fact_checks:
             k = self.row.get(fc.url)
@@ -93,10 +96,17 @@ class FactCheckIndex:
             for f, v in self.vectors.items():
                 grown = np.zeros((len(self.records), self.model.width), np.float32)
                 grown[: len(v)] = v
-                grown[rows] = self.model.vectors([getattr(fc, f) for fc in changed.values()])
+                if vectors is not None:
+                    grown[rows] = vectors[f][[given[fc.url] for fc in changed.values()]]
+                else:
+                    grown[rows] = self.model.vectors([getattr(fc, f) for fc in changed.values()])
                 self.vectors[f] = grown
             self._lexical = None
         return len(changed)
+
+    def vector(self, url: str) -> dict[str, np.ndarray]:
+        """The vectors of one indexed fact-check, per field (what add(vectors=...) takes back)."""
+        return {f: v[self.row[url]] for f, v in self.vectors.items()}
 
     def lexical(self):
         """(BM25 over claims, over headlines, over both, vocabulary), built on first use."""
