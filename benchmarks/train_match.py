@@ -168,7 +168,7 @@ def main(argv=None) -> int:
 
     index.model = MatchModel(rankers, meta=meta)
     meta["threshold"] = choose_threshold(index)
-    save_match_model(args.out, rankers, {}, meta)
+    save_match_model(args.out, rankers, meta)
     log(f"wrote {args.out} ({args.out.stat().st_size / 1e3:.0f} kB) in {time.perf_counter() - t0:.0f}s")
     return 0
 

@@ -1,16 +1,14 @@
-"""The matcher's trained parts: MiniLM with fine-tuned top layers, and the reranker's weights.
+"""The matcher's model: MiniLM sentence vectors (as published) and the trained reranker.
 
-benchmarks/train_match.py trains both from ../shared/claimmatch and writes the artifact,
-tracker/data/match_model.npz: the tuned encoder layers (float16, under their BERT names, read by
-tracker.extract.encoder.Encoder), and for dated and undated queries the reranker's feature
-names, standardization, weights and the calibration that turns its score into a probability.
-$TRACKER_MATCH_MODEL points at another artifact.
+benchmarks/train_match.py trains the reranker from ../shared/claimmatch and writes the artifact,
+tracker/data/match_model.npz: for dated and undated queries, the reranker's feature names,
+standardization, weights and the calibration that turns its score into a probability, and the
+threshold. $TRACKER_MATCH_MODEL points at another artifact.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 from importlib import resources
@@ -18,12 +16,13 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ..extract.encoder import Encoder, load_encoder, model_dir
+from ..extract.encoder import Encoder, load_encoder
 from . import features
 
 MODEL_FILE = "data/match_model.npz"
-TUNED = "enc_"  # prefix of the fine-tuned encoder weights in the artifact
 MAX_WORDPIECES = 128
+# what a fact-check's vector depends on: an index's vectors are valid for models of one version
+ENCODER_VERSION = f"all-MiniLM-L6-v2-mean-{MAX_WORDPIECES}"
 
 
 class MatchModelMissing(RuntimeError):
@@ -51,12 +50,10 @@ class Ranker:
 class MatchModel:
     """Sentence vectors for queries and fact-checks, and the reranker's scores."""
 
-    def __init__(self, rankers: dict[bool, Ranker], tuned: Optional[dict] = None, meta: Optional[dict] = None,
-                 ):
+    def __init__(self, rankers: dict[bool, Ranker], meta: Optional[dict] = None):
         self.rankers = rankers  # dated? -> Ranker
-        self.tuned = tuned
         self.meta = meta or {}
-        self.version = encoder_version(tuned)  # an index's vectors are valid for models of one version
+        self.version = ENCODER_VERSION
         self.dense_fields = tuple(self.meta.get("dense_fields", ("claim_reviewed",)))
         self.threshold = float(self.meta.get("threshold", 0.5))
         self.width = 384
@@ -64,7 +61,7 @@ class MatchModel:
 
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            self._encoder = Encoder(model_dir(), self.tuned) if self.tuned else load_encoder()
+            self._encoder = load_encoder()
         return self._encoder
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
@@ -77,9 +74,9 @@ class MatchModel:
         return ranker.prob(features.matrix(ctx, dated)[:, [features.names(dated).index(n) for n in ranker.names]])
 
 
-def save_match_model(path, rankers: dict[bool, Ranker], tuned: dict, meta: dict) -> None:
-    """Write the artifact benchmarks/train_match.py trains (tuned weights as float16)."""
-    arrays = {TUNED + k: np.asarray(v, np.float16) for k, v in tuned.items()}
+def save_match_model(path, rankers: dict[bool, Ranker], meta: dict) -> None:
+    """Write the artifact benchmarks/train_match.py trains."""
+    arrays = {}
     for dated, r in rankers.items():
         p = "dated_" if dated else "undated_"
         arrays.update({p + "mean": r.mean, p + "scale": r.scale, p + "w": r.w,
@@ -88,24 +85,14 @@ def save_match_model(path, rankers: dict[bool, Ranker], tuned: dict, meta: dict)
     np.savez_compressed(path, meta=np.array(json.dumps(meta)), **arrays)
 
 
-def encoder_version(tuned: Optional[dict]) -> str:
-    """What a fact-check's vector depends on: the published encoder and the tuned weights."""
-    h = hashlib.sha1(f"{MAX_WORDPIECES}".encode())
-    for k in sorted(tuned or {}):
-        h.update(k.encode())
-        h.update(np.ascontiguousarray(tuned[k], np.float16).tobytes())
-    return h.hexdigest()[:12]
-
-
 def read_match_model(path) -> MatchModel:
     with np.load(path, allow_pickle=False) as z:
         meta = json.loads(str(z["meta"]))
-        tuned = {k[len(TUNED):]: z[k].astype(np.float32) for k in z.files if k.startswith(TUNED)}
         rankers = {}
         for dated, p in ((True, "dated_"), (False, "undated_")):
             rankers[dated] = Ranker(meta[p + "names"], z[p + "mean"], z[p + "scale"], z[p + "w"],
                                     z[p + "calibration"])
-    return MatchModel(rankers, tuned or None, meta)
+    return MatchModel(rankers, meta)
 
 
 @functools.lru_cache(maxsize=1)
