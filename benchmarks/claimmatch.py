@@ -8,9 +8,11 @@ the project.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
-from tracker.match import FactCheck, FactCheckIndex, Query
+from tracker.claimreview import FactCheck, from_claimreview
+from tracker.match import FactCheckIndex, MatchModel, Query
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "claimmatch"
 
@@ -19,20 +21,9 @@ def available() -> bool:
     return (SHARED / "politifact-claimreview.jsonl").is_file()
 
 
-def fact_check(obj: dict) -> FactCheck:
-    """A FactCheck from one schema.org ClaimReview object."""
-    item = obj.get("itemReviewed") or {}
-    return FactCheck(url=obj["url"], claim_reviewed=obj.get("claimReviewed") or "",
-                     headline=obj.get("headline") or "",
-                     claimant=(item.get("author") or {}).get("name") or "",
-                     claim_date=item.get("datePublished"), date_published=obj.get("datePublished"),
-                     rating=(obj.get("reviewRating") or {}).get("alternateName") or "",
-                     reviewer=(obj.get("author") or {}).get("name") or "")
-
-
 def fact_checks() -> list[FactCheck]:
     with open(SHARED / "politifact-claimreview.jsonl", encoding="utf-8") as f:
-        return [fact_check(json.loads(line)) for line in f if line.strip()]
+        return [from_claimreview(json.loads(line)) for line in f if line.strip()]
 
 
 def query_date(query_id: str) -> str | None:
@@ -86,3 +77,22 @@ def without(index: FactCheckIndex, urls: set) -> FactCheckIndex:
     out.row = {fc.url: k for k, fc in enumerate(out.records)}
     out.vectors = {f: v[keep] for f, v in index.vectors.items()}
     return out
+
+
+def built_index(model: MatchModel, cache: Path) -> FactCheckIndex:
+    """The 19,250 fact-checks' index with the product's code, kept in cache so that they are
+    embedded once per encoder version (a fact-check whose text changed is embedded again)."""
+    fcs = fact_checks()
+    path = cache / f"index-{model.version}.npz"
+    index = FactCheckIndex.load(path, model) if path.exists() else FactCheckIndex(model)
+    t = time.perf_counter()
+    changed = index.add(fcs)
+    if changed or len(index) != len(fcs):
+        if len(index) != len(fcs):  # fact-checks gone from the file: start again
+            index = FactCheckIndex(model)
+            changed = index.add(fcs)
+        print(f"indexed {len(index)} fact-checks ({changed} new or changed, embedded if their text is) "
+              f"in {time.perf_counter() - t:.0f}s", flush=True)
+        cache.mkdir(parents=True, exist_ok=True)
+        index.save(path)
+    return index

@@ -42,21 +42,6 @@ def log(*a):
     print(*a, flush=True)
 
 
-def built_index(model, cache: Path) -> FactCheckIndex:
-    """The 19,250 fact-checks' index, embedded once per encoder version and kept in cache."""
-    path = cache / f"index-{model.version}.npz"
-    if path.exists():
-        return FactCheckIndex.load(path, model)
-    t = time.perf_counter()
-    index = FactCheckIndex(model)
-    index.add(claimmatch.fact_checks())
-    log(f"embedded {len(index)} fact-checks in {time.perf_counter() - t:.0f}s "
-        f"({(time.perf_counter() - t) / len(index) * 1000:.1f} ms each)")
-    cache.mkdir(parents=True, exist_ok=True)
-    index.save(path)
-    return index
-
-
 def scored(results, ids, split: str) -> dict:
     """score_match.py's figures for the results (one list of Matches per id)."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
@@ -107,7 +92,7 @@ def main(argv=None) -> int:
         log(f"skipped: no data in {claimmatch.SHARED}")
         return 0
     model = read_match_model(args.model) if args.model else load_match_model()
-    index = built_index(model, args.cache)
+    index = claimmatch.built_index(model, args.cache)
     qs = claimmatch.queries(args.split, dated=not args.undated)
     ids = [i for i, _ in qs]
     queries = [q for _, q in qs]

@@ -93,22 +93,6 @@ def platt(z, y, iters=100):
     return float(ab[0]), float(ab[1])
 
 
-def built_index(model: MatchModel, fcs, cache: Path) -> FactCheckIndex:
-    """The fact-checks' index under this model's encoder, embedded once and kept in cache."""
-    path = cache / f"index-{model.version}.npz"
-    if path.exists():
-        index = FactCheckIndex.load(path, model)
-        if [fc.url for fc in index.records] == [fc.url for fc in fcs]:
-            return index
-    t = time.perf_counter()
-    index = FactCheckIndex(model)
-    index.add(fcs)
-    log(f"embedded {len(index)} fact-checks in {time.perf_counter() - t:.0f}s")
-    cache.mkdir(parents=True, exist_ok=True)
-    index.save(path)
-    return index
-
-
 def candidates(index, qs, qvecs, gold):
     """Per query: (candidate urls, feature matrix with every feature, labels)."""
     out = []
@@ -132,14 +116,13 @@ def main(argv=None) -> int:
     if not claimmatch.available():
         sys.exit(f"no training data in {claimmatch.SHARED}")
     t0 = time.perf_counter()
-    fcs = claimmatch.fact_checks()
     qs = claimmatch.queries("train")
     gold = claimmatch.qrels("train")
     ids = [i for i, _ in qs]
     fold = fold_of_events(ids)
     meta = {"version": "match.1", "dense_fields": ["claim_reviewed"],
             "trained_on": "CheckThat! 2021-22 Task 2B train sentences, PolitiFact ClaimReviews"}
-    index = built_index(MatchModel({}, meta=meta), fcs, args.cache)
+    index = claimmatch.built_index(MatchModel({}, meta=meta), args.cache)
     cands = candidates(index, qs, index.model.vectors([q.text for _, q in qs]), gold)
     log(f"candidates of {len(qs)} train sentences: {time.perf_counter() - t0:.0f}s; "
         f"a right one among them for {sum(c[2].any() for c in cands) / len(cands):.3f}")

@@ -15,8 +15,9 @@ from tracker.match.lexical import BM25, terms
 
 def fc(slug, claim, headline, claimant="A. Politician", claim_date="2019-03-01", published="2019-03-05",
        rating="False"):
-    return FactCheck(f"https://factcheck.example/{slug}", claim, headline, claimant, claim_date, published,
-                     rating, "Example Checks")
+    return FactCheck(url=f"https://factcheck.example/{slug}", claim_reviewed=claim, headline=headline,
+                     claimant=claimant, claim_date=claim_date, date_published=published, rating=rating,
+                     reviewer="Example Checks")
 
 
 FACT_CHECKS = [
@@ -107,6 +108,7 @@ def test_saved_index_loads_with_the_same_matches(index, tmp_path):
     index.save(path)
     loaded = FactCheckIndex.load(path)
     assert loaded.records == index.records
+    assert loaded.add(FACT_CHECKS) == 0  # nothing to embed again
     queries = ["Springfield's crime rate is twice what it was in 2015.", "Cops get half of the budget."]
     for a, b in zip(loaded.match(queries, top_k=3), index.match(queries, top_k=3)):
         assert [m.url for m in a] == [m.url for m in b]
@@ -115,7 +117,7 @@ def test_saved_index_loads_with_the_same_matches(index, tmp_path):
 
 def test_fact_checks_without_dates_or_headline(index):
     idx = FactCheckIndex(index.model)
-    idx.add([FactCheck("https://factcheck.example/bare", "Tap water in the city is unsafe to drink.")])
+    idx.add([FactCheck(url="https://factcheck.example/bare", claim_reviewed="Tap water in the city is unsafe to drink.")])
     ranked = idx.match([Query("You can't drink the water from the tap here.", "2020-01-01")])[0]
     assert ranked[0].url.endswith("/bare") and 0 <= ranked[0].score <= 1
 
@@ -148,17 +150,26 @@ def test_model_reads_every_feature_it_was_trained_with():
     assert 0 < model.threshold < 1
 
 
-# `tracker match` over a database whose fact_checks table has the data-model contract's columns
-# (as `tracker import-claimreview` writes it)
-def write_fact_checks(db_path, rows):
-    from tracker.models import stable_hash
-    from tracker.store import open_db
+# `tracker match` over a database the fact-checks were imported into, as a user does
+def claimreview(f: FactCheck) -> dict:
+    """The schema.org ClaimReview a fact-checker would publish for f."""
+    return {"@context": "https://schema.org", "@type": "ClaimReview", "url": f.url,
+            "claimReviewed": f.claim_reviewed, "headline": f.headline, "datePublished": f.date_published,
+            "author": {"@type": "Organization", "name": f.reviewer},
+            "reviewRating": {"@type": "Rating", "alternateName": f.rating},
+            "itemReviewed": {"@type": "Claim", "datePublished": f.claim_date,
+                             "author": {"@type": "Person", "name": f.claimant}}}
 
-    db = open_db(db_path)
-    db["fact_checks"].upsert_all(
-        ({"id": stable_hash(f.url), "url": f.url, "claim_reviewed": f.claim_reviewed, "headline": f.headline,
-          "rating": f.rating, "reviewer": f.reviewer, "claimant": f.claimant, "claim_date": f.claim_date,
-          "date_published": f.date_published} for f in rows), pk="id")
+
+def write_fact_checks(db_path, rows):
+    import json
+
+    from .conftest import run
+
+    source = db_path.parent / f"claimreviews-{len(rows)}.jsonl"
+    source.write_text("".join(json.dumps(claimreview(f)) + "\n" for f in rows))
+    result = run("import-claimreview", db_path, source)
+    assert result.exit_code == 0, result.output
 
 
 def test_match_command_json_is_ordered_by_score(tmp_path):
@@ -212,7 +223,7 @@ def test_match_command_bad_input(tmp_path):
     from tracker.store import open_db
     open_db(db)
     result = run("match", db, "anything")
-    assert result.exit_code == 1 and "no fact_checks table" in result.output
+    assert result.exit_code == 1 and "no fact-checks in the database" in result.output
     write_fact_checks(db, FACT_CHECKS[:2])
     bad = tmp_path / "q.jsonl"
     bad.write_text('{"id": 1, "text": "fine"}\n{"id": 2}\n')

@@ -422,6 +422,8 @@ def import_claimreview(db_path, sources, silent):
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False))
 @click.argument("text", required=False)
 @click.option("--queries", "queries_file", type=click.Path(exists=True, dir_okay=False),
               help='Match every line of this JSONL file: {"id", "text"} and an optional "date".')

@@ -1,6 +1,6 @@
 """An index of published fact-checks that finds the ones covering a statement.
 
-FactCheckIndex holds the fact-checks (FactCheck rows), their sentence vectors and BM25 indexes
+FactCheckIndex holds the fact-checks (tracker.claimreview.FactCheck, as imported), their sentence vectors and BM25 indexes
 over their claim and headline. match() takes each query's candidates (the best by BM25 and by
 vector cosine), describes every candidate by tracker.match.features, and ranks them with the
 trained reranker (tracker.match.model). Adding fact-checks embeds only the new ones; save() and
@@ -11,32 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
 import numpy as np
 
+from ..claimreview import FactCheck
 from .features import Context, numbers
 from .lexical import BM25, terms
 from .model import MatchModel, load_match_model
 
 CANDIDATES = 100  # per query, the best this many by BM25 and by cosine each go to the reranker
 BATCH = 32  # queries whose cosines are computed together
-
-
-@dataclass
-class FactCheck:
-    """One published fact-check (a ClaimReview): what the matcher reads and what it reports."""
-
-    url: str
-    claim_reviewed: str
-    headline: str = ""
-    claimant: str = ""
-    claim_date: Optional[str] = None  # when the claim reviewed was made (ISO date)
-    date_published: Optional[str] = None  # when the review was published (ISO date)
-    rating: str = ""
-    reviewer: str = ""
 
 
 @dataclass
@@ -77,17 +64,24 @@ class FactCheckIndex:
 
     def add(self, fact_checks: Iterable[FactCheck], vectors: Optional[dict[str, np.ndarray]] = None) -> int:
         """Add fact-checks, or update those whose url is indexed already; embeds only the new
-        and the changed ones, unless `vectors` gives them (field -> one row per fact-check, as
-        vector() returns them, e.g. kept in a database). Returns how many were added or changed."""
+        ones and those whose text changed, unless `vectors` gives them (field -> one row per
+        fact-check, as vector() returns them, e.g. kept in a database). Returns how many were
+        added or changed."""
         fact_checks = list(fact_checks)
         given = {fc.url: k for k, fc in enumerate(fact_checks)} if vectors is not None else {}
         changed: dict[int, FactCheck] = {}
+        updated = 0
         for fc in fact_checks:
             k = self.row.get(fc.url)
             if k is None:
                 k = self.row[fc.url] = len(self.records)
                 self.records.append(fc)
             elif self.records[k] == fc:
+                continue
+            elif all(getattr(self.records[k], f) == getattr(fc, f) for f in self.model.dense_fields):
+                self.records[k] = fc  # the same text: its vectors stand
+                updated += 1
+                self._lexical = None
                 continue
             self.records[k] = fc
             changed[k] = fc
@@ -99,10 +93,10 @@ class FactCheckIndex:
                 if vectors is not None:
                     grown[rows] = vectors[f][[given[fc.url] for fc in changed.values()]]
                 else:
-                    grown[rows] = self.model.vectors([getattr(fc, f) for fc in changed.values()])
+                    grown[rows] = self.model.vectors([getattr(fc, f) or "" for fc in changed.values()])
                 self.vectors[f] = grown
             self._lexical = None
-        return len(changed)
+        return len(changed) + updated
 
     def vector(self, url: str) -> dict[str, np.ndarray]:
         """The vectors of one indexed fact-check, per field (what add(vectors=...) takes back)."""
@@ -112,11 +106,11 @@ class FactCheckIndex:
         """(BM25 over claims, over headlines, over both, vocabulary), built on first use."""
         if self._lexical is None:
             vocab: dict[str, int] = {}
-            claims = [terms(fc.claim_reviewed) for fc in self.records]
-            heads = [terms(fc.headline) for fc in self.records]
+            claims = [terms(fc.claim_reviewed or "") for fc in self.records]
+            heads = [terms(fc.headline or "") for fc in self.records]
             self._lexical = {"claim_reviewed": BM25(claims, vocab), "headline": BM25(heads, vocab),
                              "both": BM25([a + b for a, b in zip(claims, heads)], vocab)}
-            self._numbers = [numbers(fc.claim_reviewed) for fc in self.records]
+            self._numbers = [numbers(fc.claim_reviewed or "") for fc in self.records]
             self._days = np.array([day_number(fc.date_published) for fc in self.records])
             self._claim_days = np.array([day_number(fc.claim_date) for fc in self.records])
         return self._lexical
@@ -156,9 +150,10 @@ class FactCheckIndex:
         return out
 
     def save(self, path: Union[str, Path]) -> None:
-        """Write the fact-checks and their vectors (float16) to one .npz file."""
+        """Write the fact-checks (without the JSON as received) and their vectors (float16) to
+        one .npz file."""
         arrays = {f"vectors_{f}": v.astype(np.float16) for f, v in self.vectors.items()}
-        records = json.dumps([asdict(fc) for fc in self.records]).encode("utf-8")
+        records = json.dumps([asdict(replace(fc, claimreview="")) for fc in self.records]).encode("utf-8")
         np.savez_compressed(path, records=np.frombuffer(records, np.uint8),
                             model=np.array(self.model.version), **arrays)
 
