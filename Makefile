@@ -35,7 +35,7 @@ setup-train: $(VENV)/.installed-train
 
 demo: setup
 	$(BIN)/tracker ingest $(DB) seeds/
-	$(BIN)/datasette serve $(DB) -m metadata.yml --setting suggest_facets off -h 127.0.0.1 -p $(PORT)
+	$(BIN)/tracker serve $(DB) --port $(PORT)
 
 test: setup-test
 	$(BIN)/python -m pytest -q -m "not train"

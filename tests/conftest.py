@@ -7,7 +7,6 @@ import pathlib
 import sqlite3
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from tracker.cli import cli
@@ -50,16 +49,21 @@ def seed_db(tmp_path_factory) -> pathlib.Path:
 
 
 @pytest.fixture(scope="session")
-def metadata() -> dict:
-    return yaml.safe_load((ROOT / "metadata.yml").read_text())
+def browse_db(tmp_path_factory) -> pathlib.Path:
+    """news.db: ~1,300 statements with null and equal dates, and the claims tables (browse_data)."""
+    from .browse_data import build_browse_db
+
+    path = tmp_path_factory.mktemp("browse") / "news.db"
+    build_browse_db(path)
+    return path
 
 
 @pytest.fixture
-async def ds(seed_db, metadata):
-    """Datasette over the seed database with the repo's metadata.yml and plugin."""
+async def ds(seed_db):
+    """Datasette over the seed database with the package's plugin and no metadata file."""
     from datasette.app import Datasette
 
-    datasette = Datasette([str(seed_db)], metadata=metadata)
+    datasette = Datasette([str(seed_db)])
     await datasette.invoke_startup()
     return datasette
 
@@ -80,18 +84,15 @@ def venv_script(name: str) -> str:
 
 
 @contextlib.contextmanager
-def datasette_server(db_path):
-    """A real `datasette` process on 127.0.0.1 serving db_path with the repo's metadata.yml."""
+def server(command: list, env: dict | None = None):
+    """A real Datasette process started by command (with its port as the last argument)."""
     import subprocess
     import time
     import urllib.request
 
     port = free_port()
-    proc = subprocess.Popen(
-        [venv_script("datasette"), "serve", str(db_path), "-m", str(ROOT / "metadata.yml"),
-         "-h", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    proc = subprocess.Popen(command + [str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -110,8 +111,14 @@ def datasette_server(db_path):
         proc.wait(timeout=10)
 
 
+def datasette_server(db_path, *options, datasette=None, env=None):
+    """`datasette serve db_path OPTIONS...` on 127.0.0.1 (the venv's datasette by default)."""
+    return server([datasette or venv_script("datasette"), "serve", str(db_path), *map(str, options),
+                   "-h", "127.0.0.1", "-p"], env=env)
+
+
 @pytest.fixture(scope="session")
 def datasette_url(seed_db):
-    """The seed database served by a real Datasette process."""
-    with datasette_server(seed_db) as url:
+    """The seed database served by a real Datasette process with the repo's metadata.yml."""
+    with datasette_server(seed_db, "-m", ROOT / "metadata.yml") as url:
         yield url

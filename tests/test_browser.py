@@ -52,3 +52,21 @@ def test_canned_query_form(page, datasette_url):
     page.goto(f"{datasette_url}/tracker/search_claims?q=Olympics")
     assert page.locator("h1").inner_text().strip() == "Search claims"
     assert page.locator("table.rows-and-columns tbody tr").count() >= 1
+
+
+@pytest.mark.parametrize("typed", ["", '"', "NEAR(", "* -", "Xinjiang AND"])
+def test_whatever_is_typed_in_the_search_box_gives_a_page(page, datasette_url, typed):
+    page.goto(f"{datasette_url}/tracker/statements")
+    page.fill("input#_search", typed)
+    with page.expect_navigation() as navigation:
+        page.locator("input#_search").press("Enter")
+    assert navigation.value.status == 200
+    assert page.locator("table.rows-and-columns").count() or "0 rows" in page.content()
+
+
+def test_ranked_search_marks_the_matched_words(page, datasette_url):
+    page.goto(f"{datasette_url}/tracker/statements?_search=Xinjiang&_sort=rank")
+    assert page.url.endswith("/tracker/search_claims?q=Xinjiang")
+    marks = page.locator("td.col-claim mark")
+    assert marks.count() >= 1
+    assert {marks.nth(i).inner_text().lower() for i in range(marks.count())} == {"xinjiang"}

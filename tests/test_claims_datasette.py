@@ -1,4 +1,4 @@
-"""Claims, reviews and fact-checks in Datasette with the repo's metadata: facets, the canned
+"""Claims, reviews and fact-checks in Datasette with the plugin's metadata: facets, the canned
 queries' rows, and paging that visits every row once (dates partly missing, partly equal)."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tracker.datasette_plugin.config import PACKAGE_METADATA
 from tracker.factchecks import import_fact_checks
 from tracker.models import Article, ExtractedArticle, Statement
 from tracker.reviews import Review, save_review
@@ -67,10 +68,10 @@ def claims_db(tmp_path_factory):
 
 
 @pytest.fixture
-async def ds(claims_db, metadata):
+async def ds(claims_db):
     from datasette.app import Datasette
 
-    datasette = Datasette([str(claims_db[0])], metadata=metadata)
+    datasette = Datasette([str(claims_db[0])])  # the plugin gives it the package's metadata
     await datasette.invoke_startup()
     return datasette
 
@@ -86,8 +87,8 @@ async def get_json(ds, path):
     ("reviews", {"rating", "reviewer", "origin"}),
     ("fact_checks", {"rating", "reviewer"}),
 ])
-async def test_tables_have_their_facets(ds, metadata, table, facets):
-    config = metadata["databases"]["tracker"]["tables"][table]
+async def test_tables_have_their_facets(ds, table, facets):
+    config = PACKAGE_METADATA["database"]["tables"][table]
     assert config["description"] and set(config["facets"]) == facets
     data = await get_json(ds, f"/tracker/{table}.json?_extra=facet_results")
     results = data["facet_results"]

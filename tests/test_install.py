@@ -97,3 +97,15 @@ def test_plain_install_extracts_from_stdin(plain_venv):
     (line,) = out.stdout.splitlines()
     statements = json.loads(line)["statements"]
     assert statements[0]["claim"] == "We will rebuild the pier"
+
+
+def test_plain_install_serves_any_database_with_the_setup(plain_venv, browse_db, tmp_path):
+    """`datasette news.db` from the installed package: facets, canned queries, descriptions."""
+    from .conftest import datasette_server
+    from .test_datasette import check_setup
+
+    venv, env, _ = plain_venv
+    db = tmp_path / "news.db"
+    shutil.copy(browse_db, db)
+    with datasette_server(db, datasette=str(venv / "bin" / "datasette"), env=env) as base:
+        check_setup(base)

@@ -505,3 +505,26 @@ def _read_queries(path) -> tuple[list, list]:
             ids.append(row["id"])
             queries.append(Query(row["text"], normalize_date(date)))
     return ids, queries
+
+
+@cli.command()
+@click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False))
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 serves other machines too).")
+@click.option("-o", "--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+def serve(db_path, port, host, open_browser):
+    """Browse DB in Datasette, with the tracker's facets, searches and canned queries.
+
+    Uses settings that keep pages fast on a million statements (no facet suggestions) and
+    lets a CSV export stream every row. Stop it with Ctrl-C.
+
+    \b
+    Example:
+        tracker serve tracker.db --open
+        tracker serve news.db --port 8080 --host 0.0.0.0
+    """
+    from .datasette_plugin.serve import serve as serve_datasette
+
+    serve_datasette(db_path, port, host, open_browser)
