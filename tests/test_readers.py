@@ -13,7 +13,7 @@ import pytest
 
 from tracker.dates import normalize_date
 from tracker.fetch import USER_AGENT
-from tracker.models import Article, Failure
+from tracker.models import Article, Failure, text_id
 from tracker.readers import NOTHING_FOUND, guess_title, read_inputs
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -235,7 +235,7 @@ def test_jsonl_odd_lines(tmp_path):
         Failure(f"{path}:2", "expected a JSON object, got an array"),
         Failure(f"{path}:3", "field 'text' is not a string"),
         Failure(f"{path}:4", "empty text"),
-        Article(text="ok", source_path=f"{path}:6"),
+        Article(text="ok", id=text_id("ok"), source_path=f"{path}:6"),  # known by its text
     ]
 
 

@@ -38,7 +38,7 @@ import charset_normalizer
 
 from .dates import normalize_date
 from .fetch import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, DEFAULT_TIMEOUT, FetchError, fetch, make_client
-from .models import Article, Failure
+from .models import Article, Failure, text_id
 
 # File kinds by suffix: what a directory walk picks up, and how each file is read.
 KNOWN_SUFFIXES = {
@@ -480,6 +480,8 @@ def _one_line(e: BaseException) -> str:
 def _clean(value) -> Optional[str]:
     if value is None:
         return None
+    if isinstance(value, dict):  # as JSON, not as Python's repr
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(v).strip() for v in value if v is not None and str(v).strip())
     value = " ".join(str(value).split())
@@ -489,8 +491,13 @@ def _clean(value) -> Optional[str]:
 # ---------------------------------------------------------------- batches: JSONL, JSON, CSV
 
 
-def record_to_article(record, *, fields: Fields, source_path: str, dayfirst: bool = False) -> Result:
-    """One batch record (a JSON object or CSV row as a dict) as an Article; `text` kept exactly."""
+def record_to_article(record, *, fields: Fields, source_path: str, dayfirst: bool = False,
+                      in_batch: bool = True) -> Result:
+    """One batch record (a JSON object or CSV row as a dict) as an Article; `text` kept exactly.
+
+    A record of a batch without id or url is known by its text (its line is no identity); a
+    JSON file that holds one article (`in_batch` False) is known by its path, as a text file is.
+    """
     if not isinstance(record, dict):
         return Failure(source_path, f"expected a JSON object, got {_json_type(record)}")
     key = _find_key(record, fields.text)
@@ -514,16 +521,28 @@ def record_to_article(record, *, fields: Fields, source_path: str, dayfirst: boo
         return None
 
     ident = get(fields.id)
+    if ident is not None and (isinstance(ident, bool) or not isinstance(ident, (str, int, float))):
+        return Failure(source_path, f"field '{fields.id[0]}' must be a string or a number, "
+                                    f"not {_json_type(ident)}")
+    values = {"text": text, "id": _clean(ident), "title": _clean(get(fields.title)),
+              "url": _clean(get(fields.url)), "publisher": _clean(get(fields.publisher)),
+              "author": _clean(get(fields.author))}
+    for name, value in values.items():
+        bad = _SURROGATE.search(value or "")
+        if bad:
+            return Failure(source_path, f"field '{name}' is not valid Unicode "
+                                        f"(a lone surrogate \\u{ord(bad.group()):04x})")
+    if in_batch and not values["id"] and not values["url"]:
+        values["id"] = text_id(text)
     return Article(
-        text=text,
-        id=_clean(ident),
-        title=_clean(get(fields.title)),
-        url=_clean(get(fields.url)),
-        publisher=_clean(get(fields.publisher)),
-        author=_clean(get(fields.author)),
+        **values,
         published=normalize_date(_date_value(get(fields.published)), dayfirst=dayfirst),
         source_path=source_path,
     )
+
+
+# What JSON's "\ud83d" gives alone: a string no UTF-8 file or SQLite text column can hold.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _date_value(value):
@@ -549,8 +568,8 @@ def _find_key(record: dict, names: tuple[str, ...]) -> Optional[str]:
 
 
 def _json_type(value) -> str:
-    return {list: "an array", str: "a string", int: "a number", float: "a number",
-            bool: "a boolean", type(None): "null"}.get(type(value), type(value).__name__)
+    return {list: "an array", dict: "an object", str: "a string", int: "a number",
+            float: "a number", bool: "a boolean", type(None): "null"}.get(type(value), type(value).__name__)
 
 
 def read_jsonl(path: str, *, fields: Fields = Fields(), dayfirst: bool = False) -> Iterator[Result]:
@@ -633,7 +652,8 @@ def _read_json_document(text: str, path: str, fields: Fields, dayfirst: bool) ->
         for i, item in enumerate(value, 1):
             yield record_to_article(item, fields=fields, source_path=f"{path}#{i}", dayfirst=dayfirst)
     else:
-        yield record_to_article(value, fields=fields, source_path=path, dayfirst=dayfirst)
+        yield record_to_article(value, fields=fields, source_path=path, dayfirst=dayfirst,
+                                in_batch=False)
 
 
 def _raise_csv_field_limit() -> None:
