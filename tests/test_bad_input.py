@@ -121,7 +121,7 @@ def test_mixed_run_records_every_failure_and_ingests_the_rest(tmp_path, server):
     table.write_text("name,summary\nx,y\n", encoding="utf-8")
     db = tmp_path / "t.db"
     result = run("ingest", db, batch, table, f"{server}/missing", f"{server}/article.html",
-                 "--silent", "--workers", "1", "--timeout", "5")
+                 "--silent", "--workers", "1", "--timeout", "5", "--allow-private-urls")
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert len(errors) == 3, result.output

@@ -466,7 +466,8 @@ def server():
     httpd.server_close()
 
 
-FAST = dict(timeout=5, backoff=0.05)
+# The test server listens on 127.0.0.1, which the fetcher refuses unless told otherwise.
+FAST = dict(timeout=5, backoff=0.05, allow_private=True)
 
 
 def test_url_html(server):
@@ -509,7 +510,8 @@ def test_url_gives_up_after_attempts(server):
 def test_url_timeout(server):
     url = f"{server}/slow"
     start = time.monotonic()
-    assert read(url, timeout=0.5, backoff=0.05) == [Failure(url, "timed out after 0.5 s")]
+    assert read(url, timeout=0.5, backoff=0.05, allow_private=True) == [
+        Failure(url, "timed out after 0.5 s")]
     assert time.monotonic() - start < 2.5
 
 
@@ -538,7 +540,7 @@ def test_urls_file(server, tmp_path):
     assert [type(r).__name__ for r in results] == ["Article", "Article", "Failure", "Failure"]
     assert results[1].source_path == f"{server}/article.html"
     assert results[2] == Failure(f"{server}/missing", "HTTP 404 Not Found")
-    assert results[3] == Failure(f"{urls}:5", "not an http(s) URL")
+    assert results[3] == Failure(f"{urls}:5", "unsupported scheme 'ftp'")
     missing = str(tmp_path / "none.txt")
     assert read(urls_file=missing) == [Failure(missing, "no such file or directory")]
 
@@ -725,6 +727,13 @@ def test_closed_stdin_stream():
     stream = io.BytesIO(b"The mayor said it.")
     stream.close()
     assert read("-", stdin=stream) == [Failure("stdin", "standard input is closed")]
+
+
+def test_unsupported_schemes(tmp_path):
+    for url in ("file:///etc/passwd", "ftp://example.org/a.txt", "gopher://example.org/"):
+        scheme = url.split(":")[0]
+        assert read(url) == [Failure(url, f"unsupported scheme '{scheme}': only http and https "
+                                          "URLs are fetched")]
 
 
 # ---------------------------------------------------------------- CSV that does not parse

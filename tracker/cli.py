@@ -27,7 +27,11 @@ READER_OPTIONS = [
     click.option("--urls", "urls_file", type=click.Path(exists=True, dir_okay=False),
                  help="A file of URLs to fetch, one per line (# starts a comment)."),
     click.option("--timeout", type=float, default=20.0, show_default=True,
-                 help="Seconds to wait for each URL."),
+                 help="Seconds to give each URL in all: connecting, redirects, the body "
+                      "and any retries."),
+    click.option("--allow-private-urls", "allow_private", is_flag=True,
+                 help="Fetch URLs on private, loopback and link-local addresses (refused by "
+                      "default, redirects included: set this only for URLs you trust)."),
     click.option("--workers", type=click.IntRange(min=1), default=None,
                  help="Parser processes to run (default: the number of CPUs)."),
 ]

@@ -40,7 +40,10 @@ from typing import IO, Iterable, Iterator, Optional, Sequence, Union
 import charset_normalizer
 
 from .dates import normalize_date
-from .fetch import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, DEFAULT_TIMEOUT, FetchError, fetch, make_client
+from .fetch import (
+    DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, DEFAULT_TIMEOUT, FetchError, fetch, make_client, redact,
+    unsupported_scheme,
+)
 from .models import Article, Failure, text_id
 
 # File kinds by suffix: what a directory walk picks up, and how each file is read.
@@ -95,6 +98,7 @@ def read_inputs(
     backoff: float = DEFAULT_BACKOFF,
     stdin: Optional[IO] = None,
     dayfirst: bool = False,
+    allow_private: bool = False,
 ) -> Iterator[Result]:
     """Every article in the inputs, in order, streaming; a Failure for each thing unreadable.
 
@@ -103,7 +107,8 @@ def read_inputs(
     *_field: the JSONL key / CSV column holding that attribute (defaults in `Fields`).
     urls_file: a file of URLs, one per line; blank lines and lines starting with "#" skipped.
         Its URLs are read after `inputs`.
-    timeout, attempts, backoff: for URLs (see tracker.fetch.fetch); timeout None is the default.
+    timeout, attempts, backoff, allow_private: for URLs (see tracker.fetch.fetch); timeout None
+        is the default.
     stdin: the stream "-" reads (binary or text); default sys.stdin.
     dayfirst: read ambiguous numeric dates ("05/02/2022") day first.
 
@@ -123,9 +128,12 @@ def read_inputs(
             if isinstance(item, Failure):
                 yield item
             elif _is_url(item):
-                client = client or make_client(timeout)
+                client = client or make_client(timeout, allow_private)
                 yield read_url(item, client=client, timeout=timeout, attempts=attempts,
-                               backoff=backoff, dayfirst=dayfirst)
+                               backoff=backoff, dayfirst=dayfirst, allow_private=allow_private)
+            elif unsupported_scheme(item) and not os.path.exists(item):
+                yield Failure(redact(item), f"unsupported scheme '{unsupported_scheme(item)}': "
+                                            "only http and https URLs are fetched")
             elif item == "-":
                 yield from read_stdin(stdin, fields=fields, dayfirst=dayfirst)
             else:
@@ -165,6 +173,8 @@ def _with_urls_file(inputs: Sequence[str], urls_file: Optional[str]) -> Iterator
             continue
         if _is_url(line):
             yield line
+        elif unsupported_scheme(line):
+            yield Failure(f"{urls_file}:{lineno}", f"unsupported scheme '{unsupported_scheme(line)}'")
         else:
             yield Failure(f"{urls_file}:{lineno}", "not an http(s) URL")
 
@@ -965,26 +975,34 @@ _SNIFF_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
 
 def read_url(url: str, *, client=None, timeout: float = DEFAULT_TIMEOUT,
              attempts: int = DEFAULT_ATTEMPTS, backoff: float = DEFAULT_BACKOFF,
-             dayfirst: bool = False) -> Result:
+             dayfirst: bool = False, allow_private: bool = False) -> Result:
     """The article at an http(s) URL: HTML pages extracted, text/plain taken as text.
 
-    Article.source_path is the URL as given; Article.url the canonical URL, else the final URL.
+    Article.source_path is the URL as given; Article.url the canonical URL, else the final URL;
+    both without any user name and password the URL carried.
     """
+    source = redact(url)
     try:
-        page = fetch(url, client=client, timeout=timeout, attempts=attempts, backoff=backoff)
+        page = fetch(url, client=client, timeout=timeout, attempts=attempts, backoff=backoff,
+                     allow_private=allow_private)
     except FetchError as e:
-        return Failure(url, str(e))
+        return Failure(source, str(e))
     if not page.content.strip():
-        return Failure(url, "empty response")
+        return Failure(source, "empty response")
     is_html = page.content_type in _HTML_TYPES or (
         page.content_type in _SNIFF_TYPES and _looks_like_html(page.content))
     if not is_html and page.content_type != "text/plain":
-        return Failure(url, f"unsupported content type {page.content_type or '(none)'}")
+        return Failure(source, f"unsupported content type {page.content_type or '(none)'}")
     declared = page.charset or (_meta_charset(page.content) if is_html else None)
     try:
         text = decode_text(page.content, declared=declared)
     except NotText as e:
-        return Failure(url, str(e))
+        return Failure(source, str(e))
     if is_html:
-        return article_from_html(text, source_path=url, url=page.url, dayfirst=dayfirst)
-    return article_from_text(text, source_path=url, url=page.url)
+        result = article_from_html(text, source_path=source, url=redact(page.url), dayfirst=dayfirst)
+    else:
+        result = article_from_text(text, source_path=source, url=redact(page.url))
+    if isinstance(result, Article) and result.url and redact(result.url) != result.url:
+        result.url = redact(result.url)  # a canonical link in the page may carry them too
+        result.id = result.make_id()
+    return result
