@@ -108,10 +108,9 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
         tracker ingest tracker.db 'articles/**/*.html' dump.jsonl
         cat article.txt | tracker ingest tracker.db -
     """
-    from .ingest import ingest_articles
-    from .store import open_db
+    from .ingest import IngestStopped, ingest_articles
 
-    db = open_db(db_path)
+    db = open_database(db_path, paths, options)
     items = read(paths, options)
     unsized = (x for x in ())  # the number of articles is not known up front: a pulsing bar
     with click.progressbar(
@@ -122,12 +121,46 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
         def advance(article, status):
             bar.update(1, article)
 
-        report = ingest_articles(db, items, workers=workers, on_failure=echo_failure,
-                                 on_article=advance, accurate=accurate)
+        try:
+            report = ingest_articles(db, items, workers=workers, on_failure=echo_failure,
+                                     on_article=advance, accurate=accurate)
+        except IngestStopped as e:
+            report, stopped = e.report, e
+        else:
+            stopped = None
     if not silent:
         click.echo(report.summary())
+    if stopped is not None:
+        raise RunStopped(str(stopped))
     if report.failed or not (report.new or report.changed or report.unchanged):
         sys.exit(1)
+
+
+class RunStopped(click.ClickException):
+    """An error that is not about one input: one line, exit status 2."""
+
+    exit_code = 2
+
+
+def open_database(db_path: str, paths, options: dict):
+    """The database for `ingest`, after checking the arguments look the right way round: a
+    missing PATH, or a DB that is an article, is an error before any file is created."""
+    from .readers import KNOWN_SUFFIXES
+    from .store import CannotOpen, open_db
+
+    looks_like_article = os.path.splitext(db_path)[1].lower() in KNOWN_SUFFIXES
+    hint = "the database comes first: tracker ingest DB PATH..."
+    if not paths and not options.get("urls_file"):
+        if looks_like_article:
+            raise RunStopped(f"no PATH to ingest; {db_path} looks like an article: {hint}")
+        raise RunStopped("no PATH to ingest: give a file, directory, glob, URL or - "
+                         "(tracker ingest DB PATH...)")
+    if looks_like_article and not os.path.exists(db_path):
+        raise RunStopped(f"{db_path}: will not create a database with an article's name; {hint}")
+    try:
+        return open_db(db_path)
+    except CannotOpen as e:
+        raise RunStopped(f"{e}; {hint}" if looks_like_article else str(e))
 
 
 @cli.command()
@@ -193,9 +226,12 @@ def export(db_path, fmt, table, sql, output):
         tracker export tracker.db --format jsonl --sql "select * from statements where kind = 'direct'"
     """
     from .export import export_rows
-    from .store import open_db
+    from .store import CannotOpen, open_db
 
-    db = open_db(db_path)
+    try:
+        db = open_db(db_path, readonly=True)
+    except CannotOpen as e:
+        raise RunStopped(str(e))
     if sql is None and table not in db.table_names():
         raise click.ClickException(
             f"No table {table!r} in {db_path}; tables: {', '.join(db.table_names())}")
