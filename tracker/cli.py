@@ -238,8 +238,18 @@ def export(db_path, fmt, table, sql, output):
     query = sql or f"select * from [{table}] order by rowid"
     try:
         export_rows(db.execute(query), fmt, output)
+    except BrokenPipeError:
+        stop_writing_to_closed_pipe()
     except Exception as e:  # a user's SQL can fail in many ways; say which
         raise click.ClickException(f"Could not export: {e}")
+
+
+def stop_writing_to_closed_pipe() -> None:
+    """The reader of our output went away (`tracker export ... | head`): stop quietly, as
+    other command-line tools do, instead of printing a broken-pipe error."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # the final flush at exit must not fail again
+    sys.exit(0)
 
 
 @cli.command()
