@@ -238,6 +238,7 @@ def export(db_path, fmt, table, sql, output):
     query = sql or f"select * from [{table}] order by rowid"
     try:
         export_rows(db.execute(query), fmt, output)
+        output.flush()  # here, where a closed pipe is caught, not at exit
     except BrokenPipeError:
         stop_writing_to_closed_pipe()
     except Exception as e:  # a user's SQL can fail in many ways; say which
