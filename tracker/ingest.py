@@ -187,8 +187,6 @@ class IngestRun:
     def deferred(self) -> Iterator[Article]:
         """The deferred copies that still need storing, now that the rest of the run is stored:
         a copy whose text is stored (or stored by this run) is unchanged, the others are new."""
-        if self.stopped:
-            return
         rows = self._seen.execute("select article from deferred order by n")
         for (data,) in _rows(rows):
             article = Article(**json.loads(data))
@@ -263,13 +261,13 @@ def _name(article: Article) -> str:
 
 
 def _also(first: str, article: Article) -> str:
-    """Where the first article with a duplicated id came from: "also on line 3" for another
-    line of the same batch, else "also in SOURCE"."""
+    """Where the first article with a duplicated id came from: "also on line 3" (or "also item
+    3") of the same batch, else "also in SOURCE"."""
     here = _name(article)
-    for sep, word in ((":", "line"), ("#", "item")):
+    for sep, where in ((":", "on line"), ("#", "item")):
         path, _, number = first.rpartition(sep)
         if number.isdigit() and here.rpartition(sep)[0] == path and path:
-            return f"also on {word} {number}"
+            return f"also {where} {number}"
     return f"also in {first}"
 
 
