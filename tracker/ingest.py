@@ -28,6 +28,7 @@ from .models import Article, ExtractedArticle, Failure, extractor_version
 from .pipeline import extract_articles
 from .store import (
     articles_with_content, checkpoint, record_failure, save_article, stored_article, tune_wal,
+    wal_size,
 )
 
 
@@ -121,6 +122,8 @@ class IngestRun:
         self.stopped: Optional[str] = None  # why reading stopped early, if it did
         self._status: dict[str, str] = {}  # article id -> status, while it is being extracted
         self._stored = 0
+        self._wal_limit = tune_wal(db)
+        self._wal_retry = 2 * self._wal_limit  # WAL size that calls for a restart
         self._seen = sqlite3.connect("", isolation_level=None)  # a temporary file, deleted on close
         self._seen.executescript("""
             pragma journal_mode = off; pragma synchronous = off;
@@ -227,7 +230,17 @@ class IngestRun:
         self._count(article, status)
         self._stored += 1
         if self._stored % 200 == 0:
-            tune_wal(self.db)  # the checkpoint interval follows the database's size
+            self._wal_limit = tune_wal(self.db)  # the checkpoint interval follows the size
+        self._keep_wal_small()
+
+    def _keep_wal_small(self) -> None:
+        """Restart the WAL when readers kept the automatic checkpoints from reusing it. A reader
+        that holds one state for long blocks that too: after each attempt it blocks, the next
+        waits until the WAL has doubled, so such a reader costs a few seconds, not one each
+        article."""
+        if self._wal_limit and wal_size(self.db) > self._wal_retry:
+            done = checkpoint(self.db, "RESTART", wait=1)
+            self._wal_retry = 2 * self._wal_limit if done else 2 * wal_size(self.db)
 
     def fail(self, failure: Failure) -> None:
         self.report.failed += 1

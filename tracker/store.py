@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Iterable, Optional
@@ -132,25 +133,45 @@ def _check_path(path: Path, readonly: bool) -> None:
         raise CannotOpen(f"{path}: not an SQLite database (left as it is)")
 
 
-def tune_wal(db: sqlite_utils.Database) -> None:
+def tune_wal(db: sqlite_utils.Database) -> int:
     """Checkpoint after a WAL of about half the database (between 1 and 40 MB), and cut the WAL
     file back to that size after each checkpoint, so a small database never needs many times
     its size free. (A big ingest checkpoints every 40 MB: below that a third of its time went
-    to checkpoints.)"""
+    to checkpoints.) Returns that size in bytes (0 when the database is not in WAL mode)."""
     if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        return
+        return 0
     pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
     page_size = db.conn.execute("PRAGMA page_size").fetchone()[0]
     limit = min(40 * 2**20 // page_size, max(2**20 // page_size, pages // 2))
     db.conn.execute(f"PRAGMA wal_autocheckpoint = {limit}")
     db.conn.execute(f"PRAGMA journal_size_limit = {limit * page_size}")
+    return limit * page_size
 
 
-def checkpoint(db: sqlite_utils.Database) -> None:
-    """Copy the WAL into the database and empty it (when no reader holds it; else as far as
-    the readers allow)."""
-    if db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
-        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+def wal_size(db: sqlite_utils.Database) -> int:
+    """The size of the database's WAL file in bytes (0 if there is none)."""
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    try:
+        return os.stat(path + "-wal").st_size if path else 0
+    except OSError:
+        return 0
+
+
+def checkpoint(db: sqlite_utils.Database, mode: str = "TRUNCATE", wait: float = 0.5) -> bool:
+    """Copy the WAL into the database and start it again from the beginning (TRUNCATE: and empty
+    the file), waiting at most `wait` seconds for other processes reading or writing an older
+    state; True when done, False when they kept it from completing.
+
+    RESTART after a write keeps readers that never pause (a busy Datasette) from making the WAL
+    grow without end: the automatic checkpoints cannot reuse a WAL that some reader is using."""
+    if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        return True
+    db.conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+    try:
+        busy = db.conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()[0]
+    finally:
+        db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+    return not busy
 
 
 @contextlib.contextmanager
