@@ -11,10 +11,8 @@ the median time of each, and the ratio.
 
 from __future__ import annotations
 
-import json
 import os
 import pathlib
-import random
 import statistics
 import subprocess
 import sys
@@ -23,7 +21,7 @@ import time
 
 import click
 
-from ingest_memory import generated_article
+from ingest_memory import write_batch
 
 BIN = pathlib.Path(sys.executable).parent
 
@@ -40,10 +38,7 @@ def main(before, after, articles, rounds, workers):
     with tempfile.TemporaryDirectory(prefix="ingest-ab-") as tmp:
         tmp = pathlib.Path(tmp)
         batch = tmp / "batch.jsonl"
-        rng = random.Random(3)
-        with batch.open("w", encoding="utf-8") as f:
-            for i in range(articles):
-                f.write(json.dumps(generated_article(i, rng)) + "\n")
+        write_batch(batch, articles, seed=3)
         for round_ in range(rounds):
             order = list(trees) if round_ % 2 == 0 else list(reversed(trees))
             for name in order:

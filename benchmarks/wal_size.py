@@ -14,10 +14,8 @@ some read is always in progress, as on a busy Datasette.
 
 from __future__ import annotations
 
-import json
 import os
 import pathlib
-import random
 import sqlite3
 import subprocess
 import sys
@@ -27,7 +25,7 @@ import time
 
 import click
 
-from ingest_memory import generated_article
+from ingest_memory import write_batch
 
 BIN = pathlib.Path(sys.executable).parent
 
@@ -54,10 +52,7 @@ def main(articles, reader, busy):
     with tempfile.TemporaryDirectory(prefix="wal-size-") as tmp:
         tmp = pathlib.Path(tmp)
         batch = tmp / "batch.jsonl"
-        rng = random.Random(1)
-        with batch.open("w", encoding="utf-8") as f:
-            for i in range(articles):
-                f.write(json.dumps(generated_article(i, rng)) + "\n")
+        write_batch(batch, articles, seed=1)
         db, wal = tmp / "t.db", tmp / "t.db-wal"
         # The schema first (a few hundred KB), so the reader has a snapshot to hold.
         subprocess.run([sys.executable, "-c", "import sys; from tracker.store import open_db; "
