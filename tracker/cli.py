@@ -101,6 +101,8 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
     safe: unchanged articles are skipped, changed ones replace their statements.
     Inputs that cannot be read are reported, recorded in the failures table,
     and make the exit status 1; the good inputs of the run are still ingested.
+    An error that is not about one input (a missing dependency, a full disk)
+    stops the run with exit status 2, after storing what was read before it.
 
     \b
     Example:
