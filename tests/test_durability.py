@@ -231,5 +231,6 @@ def test_the_wal_stays_small_beside_a_small_database(batch, tmp_path, readers):
     assert ingest.returncode == 0
     size = db.stat().st_size
     assert count_articles(db) == 240
-    # 1 MB is the least the WAL is allowed before a checkpoint; one article's writes on top.
-    assert peak < max(size, 2**20) + 2**20, (peak, size)
+    # Checkpoints come at half the database's size (1 MB at least); a restart when readers
+    # starve them at twice that; a few articles' writes on top. (Before: 40 to 50 MB.)
+    assert peak < 3 * max(size, 2**20), (peak, size)

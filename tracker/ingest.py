@@ -123,7 +123,7 @@ class IngestRun:
         self._status: dict[str, str] = {}  # article id -> status, while it is being extracted
         self._stored = 0
         self._wal_limit = tune_wal(db)
-        self._wal_retry = 2 * self._wal_limit  # WAL size that calls for a restart
+        self._wal_skip = self._wal_backoff = 0  # articles to store before the next restart
         self._seen = sqlite3.connect("", isolation_level=None)  # a temporary file, deleted on close
         self._seen.executescript("""
             pragma journal_mode = off; pragma synchronous = off;
@@ -234,13 +234,18 @@ class IngestRun:
         self._keep_wal_small()
 
     def _keep_wal_small(self) -> None:
-        """Restart the WAL when readers kept the automatic checkpoints from reusing it. A reader
-        that holds one state for long blocks that too: after each attempt it blocks, the next
-        waits until the WAL has doubled, so such a reader costs a few seconds, not one each
-        article."""
-        if self._wal_limit and wal_size(self.db) > self._wal_retry:
-            done = checkpoint(self.db, "RESTART", wait=1)
-            self._wal_retry = 2 * self._wal_limit if done else 2 * wal_size(self.db)
+        """Restart the WAL when readers kept the automatic checkpoints from reusing it (readers
+        that never pause: a busy Datasette), waiting a moment for the reads in progress. While
+        a reader holds one state for long, that fails: the next try is then after 1, 2, 4 ...
+        up to 64 more articles, so such a reader costs a few waits, not one per article."""
+        if self._wal_skip:
+            self._wal_skip -= 1
+        elif self._wal_limit and wal_size(self.db) > 2 * self._wal_limit:
+            if checkpoint(self.db, "RESTART", wait=0.1):
+                self._wal_backoff = 0
+            else:
+                self._wal_skip = 2 ** self._wal_backoff
+                self._wal_backoff = min(self._wal_backoff + 1, 6)
 
     def fail(self, failure: Failure) -> None:
         self.report.failed += 1
