@@ -176,6 +176,27 @@ def test_an_article_that_kills_its_worker_twice_is_a_failure_and_the_rest_land(t
     assert_consistent(db)
 
 
+def test_a_pool_found_broken_when_handing_out_work_loses_nothing():
+    """The worker dies between two batches: the pool is found broken by submit(), not by a
+    result. The batches it held and the one being handed out are retried."""
+    import multiprocessing
+
+    from tracker.models import Article
+    from tracker.pipeline import extract_articles
+
+    def articles():
+        for i in range(40):
+            if i == 24:  # in the parent, while batches are being handed out
+                for worker in multiprocessing.active_children():
+                    os.kill(worker.pid, signal.SIGKILL)
+                time.sleep(2)  # the pool notices it lost a worker
+            yield Article(text=f"Report {i}: the mayor said bridge {i} would reopen.", id=str(i))
+
+    out = list(extract_articles(articles(), workers=2, batch_size=4))
+    assert [e.article.id for e in out] == [str(i) for i in range(40)]
+    assert all(e.error is None and e.statements for e in out)
+
+
 def worker_pids(pid: int) -> list[int]:
     children = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(p) for p in children.read_text().split()] if children.exists() else []

@@ -140,21 +140,25 @@ def _extract_parallel(articles: Iterable[Article], workers: int, batch_size: int
     pool = _pool(workers, accurate)
     try:
         while True:
-            while not exhausted and len(in_flight) < max_in_flight:
-                batch = next(batches, None)
-                if batch is None:
-                    exhausted = True
-                    break
-                in_flight.append((batch, pool.submit(_worker_batch, [a.text for a in batch], accurate)))
-            if not in_flight:
-                return
-            batch, future = in_flight.popleft()
+            taken = None  # a batch taken from the input but not yet in flight
             try:
+                while not exhausted and len(in_flight) < max_in_flight:
+                    taken = next(batches, None)
+                    if taken is None:
+                        exhausted = True
+                        break
+                    in_flight.append((taken, pool.submit(_worker_batch, [a.text for a in taken],
+                                                         accurate)))
+                    taken = None
+                if not in_flight:
+                    return
+                batch, future = in_flight[0]
                 results = future.result()
-            except concurrent.futures.process.BrokenProcessPool:
-                pool.shutdown(wait=True)
-                lost = [batch] + [b for b, _ in in_flight]
+                in_flight.popleft()
+            except concurrent.futures.process.BrokenProcessPool:  # at submit() or result()
+                lost = [b for b, _ in in_flight] + ([taken] if taken else [])
                 in_flight.clear()
+                pool.shutdown(wait=True)
                 yield from _retry_alone([a for b in lost for a in b], accurate)
                 pool = _pool(workers, accurate)
                 continue
