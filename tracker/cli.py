@@ -475,3 +475,88 @@ def import_claimreview(db_path, sources, silent, allow_private):
         click.echo(report.summary())
     if report.broken or report.failed_sources:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False))
+@click.argument("text", required=False)
+@click.option("--queries", "queries_file", type=click.Path(exists=True, dir_okay=False),
+              help='Match every line of this JSONL file: {"id", "text"} and an optional "date".')
+@click.option("--date", help="The date TEXT was said or published (YYYY-MM-DD): the ranker reads it.")
+@click.option("--top", "top_k", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Fact-checks to list per text.")
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON line per text: {"id", "matches": [{"url", "score", "rating", "claim_reviewed"}]}.')
+def match(db_path, text, queries_file, date, top_k, as_json):
+    """List the fact-checks in DB most likely to cover a claim, best first.
+
+    Matches TEXT (or each line of --queries) against the fact-checks imported
+    into DB, and prints each one's score (the probability that it covers the
+    claim), rating, reviewer, the claim it reviewed and its url. A score at or
+    above the model's threshold is a match worth reading. The first run embeds
+    the fact-checks (a few minutes for 20,000) and keeps their vectors in DB.
+
+    \b
+    Example:
+        tracker match tracker.db "We cut taxes for 95 percent of working families"
+        tracker match tracker.db "Crime has doubled since 2015" --date 2019-03-01 --top 3
+        tracker match tracker.db --queries sentences.jsonl --json > matches.jsonl
+    """
+    from .dates import normalize_date
+    from .extract import EncoderMissing
+    from .match import MatchModelMissing, Query
+    from .match_store import NoFactChecks, fact_check_index
+    from .store import open_db
+
+    if (text is None) == (queries_file is None):
+        raise click.UsageError("give a TEXT or --queries FILE (one of them)")
+    if text is not None:
+        if date is not None and normalize_date(date) is None:
+            raise click.BadParameter(f"{date!r} is not a date", param_hint="--date")
+        ids, queries = [None], [Query(text, normalize_date(date))]
+    else:
+        ids, queries = _read_queries(queries_file)
+    try:
+        index = fact_check_index(open_db(db_path))
+        results = index.match(queries, top_k=top_k)
+    except (NoFactChecks, MatchModelMissing, EncoderMissing) as e:
+        raise click.ClickException(f"{db_path}: {e}")
+    threshold = index.model.threshold
+    for qid, query, matches in zip(ids, queries, results):
+        if as_json:
+            click.echo(json.dumps({"id": qid, "matches": [
+                {"url": m.url, "score": round(m.score, 4), "rating": m.fact_check.rating,
+                 "claim_reviewed": m.fact_check.claim_reviewed} for m in matches]}))
+            continue
+        if qid is not None:
+            click.echo(f"{qid}: {query.text}")
+        for m in matches:
+            fc = m.fact_check
+            mark = "*" if m.score >= threshold else " "
+            click.echo(f"{mark}{m.score:.3f}  {fc.rating or '?'} ({fc.reviewer or '?'})  {fc.claim_reviewed}  {fc.url}")
+    if not as_json:
+        click.echo(f"(* : score at or above the threshold {threshold:.3f})", err=True)
+
+
+def _read_queries(path) -> tuple[list, list]:
+    """(ids, Queries) of a JSONL file of {"id", "text", "date"?}; a bad line stops with FILE:LINE."""
+    from .dates import normalize_date
+    from .match import Query
+
+    ids, queries = [], []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as e:
+                raise click.ClickException(f"{path}:{n}: not JSON ({e})")
+            if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "id" not in row:
+                raise click.ClickException(f'{path}:{n}: needs an "id" and a "text"')
+            date = row.get("date")
+            if date is not None and normalize_date(date) is None:
+                raise click.ClickException(f"{path}:{n}: {date!r} is not a date")
+            ids.append(row["id"])
+            queries.append(Query(row["text"], normalize_date(date)))
+    return ids, queries
