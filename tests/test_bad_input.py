@@ -121,7 +121,7 @@ def test_mixed_run_records_every_failure_and_ingests_the_rest(tmp_path, server):
     table.write_text("name,summary\nx,y\n", encoding="utf-8")
     db = tmp_path / "t.db"
     result = run("ingest", db, batch, table, f"{server}/missing", f"{server}/article.html",
-                 "--silent", "--workers", "1", "--timeout", "5")
+                 "--silent", "--workers", "1", "--timeout", "5", "--allow-private-urls")
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert len(errors) == 3, result.output
@@ -134,3 +134,58 @@ def test_mixed_run_records_every_failure_and_ingests_the_rest(tmp_path, server):
     ids = {r[0] for r in conn.execute("select id from articles")}
     assert {"ok-1", "ok-2"} <= ids and len(ids) == 3
     assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_inputs_that_used_to_break_the_run_are_one_error_line_each(tmp_path):
+    """A FIFO in a folder, a symbolic link loop, a name that is not UTF-8 and a lone surrogate
+    in JSON, beside good articles, in one run of the real command: one Error line and one
+    failures row each, and the good articles after them are stored."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "1-good.txt").write_text("The mayor said the bridge would reopen.", encoding="utf-8")
+    os.mkfifo(folder / "2-pipe.txt")
+    os.symlink(folder / "3-loop.txt", folder / "3-loop.txt")
+    fd = os.open(os.fsencode(folder) + b"/4-caf\xe9.txt", os.O_WRONLY | os.O_CREAT)
+    os.write(fd, b"The owner said prices would rise.")
+    os.close(fd)
+    (folder / "5-batch.jsonl").write_text(
+        '{"text": "The council said the budget was balanced."}\n'
+        '{"text": "He said \\ud83d was his answer."}\n', encoding="utf-8")
+    (folder / "6-good.txt").write_text("The governor said taxes would not rise.", encoding="utf-8")
+    db = tmp_path / "t.db"
+    tracker = str(Path(sys.executable).parent / "tracker")
+    out = subprocess.run([tracker, "ingest", str(db), str(folder), "--silent", "--workers", "1"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 1
+    expected = [
+        (f"{folder}/2-pipe.txt", "not a regular file (a FIFO)"),
+        (f"{folder}/3-loop.txt", "symbolic link loop"),
+        (f"{folder}/4-caf\\xe9.txt", "file name is not valid UTF-8 (rename it)"),
+        (f"{folder}/5-batch.jsonl:2", "field 'text' is not valid Unicode (a lone surrogate \\ud83d)"),
+    ]
+    assert out.stderr.splitlines() == [f"Error: {i}: {r}" for i, r in expected]
+    conn = sqlite3.connect(db)
+    assert sorted(conn.execute("select input, reason from failures")) == expected
+    assert conn.execute("select count(*) from articles").fetchone()[0] == 3
+
+
+def test_closed_stdin_is_one_error_line(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    db = tmp_path / "t.db"
+    tracker = str(Path(sys.executable).parent / "tracker")
+    out = subprocess.run(f'"{tracker}" ingest "{db}" - "{SEED_ARTICLE}" --silent --workers 1 <&-',
+                         shell=True, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 1
+    assert out.stderr.splitlines() == ["Error: stdin: standard input is closed"]
+    conn = sqlite3.connect(db)
+    assert conn.execute("select input, reason from failures").fetchall() == [
+        ("stdin", "standard input is closed")]
+    assert conn.execute("select count(*) from articles").fetchone()[0] == 1

@@ -345,7 +345,7 @@ def test_import_from_a_url(tmp_path):
         base = f"http://127.0.0.1:{server.server_port}"
         db_path = tmp_path / "fc.db"
         result = run("import-claimreview", db_path, f"{base}/check.html", f"{base}/api.json",
-                     f"{base}/missing.html")
+                     f"{base}/missing.html", "--allow-private-urls")
         assert result.exit_code == 1
         assert f"Error: {base}/missing.html: HTTP 404" in result.output
         got = {fc.url: fc.source for fc in iter_fact_checks(open_db(db_path))}

@@ -3,9 +3,11 @@
 import csv
 import io
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -125,3 +127,97 @@ def test_extract_prints_json_lines_with_offsets(tmp_path):
                       "speaker_start", "speaker_end", "cue", "kind", "source", "channel",
                       "confidence"):
             assert field in s
+
+
+# ---------------------------------------------------------------- a wrong database argument
+
+HINT = "the database comes first: tracker ingest DB PATH..."
+
+
+def errors_of(result):
+    return [line for line in result.output.splitlines() if line.strip()]
+
+
+def test_swapped_arguments_leave_the_article_as_it_was(tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text("The mayor said the bridge would reopen in May.\n", encoding="utf-8")
+    db = tmp_path / "tracker.db"
+    assert run("ingest", db, article, "--silent", "--workers", "1").exit_code == 0
+    before = article.read_bytes()
+    result = run("ingest", article, db)
+    assert result.exit_code == 2
+    assert errors_of(result) == [
+        f"Error: {article}: not an SQLite database (left as it is); {HINT}"]
+    assert article.read_bytes() == before
+    assert not (tmp_path / "article.txt-wal").exists()
+
+
+def test_a_file_of_another_kind_is_never_made_a_database(tmp_path):
+    notes = tmp_path / "notes.db"
+    notes.write_text("my notes, not a database\n", encoding="utf-8")
+    result = run("ingest", notes, SEED_ARTICLE)
+    assert result.exit_code == 2
+    assert errors_of(result) == [f"Error: {notes}: not an SQLite database (left as it is)"]
+    assert notes.read_text(encoding="utf-8") == "my notes, not a database\n"
+
+
+def test_database_in_a_missing_directory(tmp_path):
+    db = tmp_path / "no" / "such" / "tracker.db"
+    result = run("ingest", db, SEED_ARTICLE)
+    assert result.exit_code == 2
+    assert errors_of(result) == [
+        f"Error: {db}: cannot create the database: no such directory {db.parent}"]
+    assert not (tmp_path / "no").exists()
+
+
+def test_an_article_name_given_as_the_database_creates_nothing(tmp_path):
+    notyet = tmp_path / "notyet.txt"
+    result = run("ingest", notyet)
+    assert result.exit_code == 2
+    assert errors_of(result) == [
+        f"Error: no PATH to ingest; {notyet} looks like an article: {HINT}"]
+    result = run("ingest", notyet, SEED_ARTICLE)
+    assert result.exit_code == 2
+    assert errors_of(result) == [
+        f"Error: {notyet}: will not create a database with an article's name; {HINT}"]
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- export
+
+
+def test_export_opens_the_database_read_only(seed_db, tmp_path):
+    db = tmp_path / "copy.db"
+    shutil.copy(seed_db, db)
+    before = sqlite3.connect(db).execute("select name from sqlite_master order by 1").fetchall()
+    for sql in ("drop table failures", "delete from statements",
+                "insert into failures (id, input, reason) values ('x', 'y', 'z')"):
+        result = run("export", db, "--sql", sql)
+        assert result.exit_code == 1, sql
+        assert errors_of(result) == [
+            "Error: Could not export: attempt to write a readonly database"], sql
+    conn = sqlite3.connect(db)
+    assert conn.execute("select name from sqlite_master order by 1").fetchall() == before
+    assert conn.execute("select count(*) from statements").fetchone()[0] > 0
+    assert conn.execute("select count(*) from failures").fetchone()[0] == 0
+
+
+def test_export_of_a_file_that_is_not_a_database(tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text("Some text.", encoding="utf-8")
+    result = run("export", article)
+    assert result.exit_code == 2
+    assert errors_of(result) == [f"Error: {article}: not an SQLite database (left as it is)"]
+
+
+def test_export_into_a_pipe_that_closes_early(seed_db):
+    """`tracker export ... | head`: the reader stops early; no broken-pipe error."""
+    tracker = str(Path(sys.executable).parent / "tracker")
+    many_rows = ("with recursive n(i) as (select 1 union all select i + 1 from n where i < 200000)"
+                 " select i, 'words enough to fill the pipe buffer several times over' from n")
+    out = subprocess.run(
+        f'"{tracker}" export "{seed_db}" --format csv --sql "{many_rows}" | head -n 3',
+        shell=True, capture_output=True, text=True, timeout=120)
+    assert out.stdout.splitlines()[0] == "i,'words enough to fill the pipe buffer several times over'"
+    assert len(out.stdout.splitlines()) == 3
+    assert out.stderr == ""

@@ -13,8 +13,8 @@ import pytest
 
 from tracker.dates import normalize_date
 from tracker.fetch import USER_AGENT
-from tracker.models import Article, Failure
-from tracker.readers import NOTHING_FOUND, guess_title, read_inputs
+from tracker.models import Article, Failure, text_id
+from tracker.readers import NOTHING_FOUND, article_from_html, guess_title, read_inputs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -235,7 +235,7 @@ def test_jsonl_odd_lines(tmp_path):
         Failure(f"{path}:2", "expected a JSON object, got an array"),
         Failure(f"{path}:3", "field 'text' is not a string"),
         Failure(f"{path}:4", "empty text"),
-        Article(text="ok", source_path=f"{path}:6"),
+        Article(text="ok", id=text_id("ok"), source_path=f"{path}:6"),  # known by its text
     ]
 
 
@@ -466,7 +466,8 @@ def server():
     httpd.server_close()
 
 
-FAST = dict(timeout=5, backoff=0.05)
+# The test server listens on 127.0.0.1, which the fetcher refuses unless told otherwise.
+FAST = dict(timeout=5, backoff=0.05, allow_private=True)
 
 
 def test_url_html(server):
@@ -509,7 +510,8 @@ def test_url_gives_up_after_attempts(server):
 def test_url_timeout(server):
     url = f"{server}/slow"
     start = time.monotonic()
-    assert read(url, timeout=0.5, backoff=0.05) == [Failure(url, "timed out after 0.5 s")]
+    assert read(url, timeout=0.5, backoff=0.05, allow_private=True) == [
+        Failure(url, "timed out after 0.5 s")]
     assert time.monotonic() - start < 2.5
 
 
@@ -538,7 +540,7 @@ def test_urls_file(server, tmp_path):
     assert [type(r).__name__ for r in results] == ["Article", "Article", "Failure", "Failure"]
     assert results[1].source_path == f"{server}/article.html"
     assert results[2] == Failure(f"{server}/missing", "HTTP 404 Not Found")
-    assert results[3] == Failure(f"{urls}:5", "not an http(s) URL")
+    assert results[3] == Failure(f"{urls}:5", "unsupported scheme 'ftp'")
     missing = str(tmp_path / "none.txt")
     assert read(urls_file=missing) == [Failure(missing, "no such file or directory")]
 
@@ -584,3 +586,229 @@ def test_metadata_in_nested_meta_object(tmp_path):
                  '"publication_date": "2015-11-11", "title": "T", "author": "V"}}\n', encoding="utf-8")
     a = one(p)
     assert (a.publisher, a.published, a.title, a.author) == ("breitbart", "2015-11-11", "T", "V")
+
+
+# ---------------------------------------------------------------- hostile inputs
+
+import contextlib  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import tempfile  # noqa: E402
+
+
+@contextlib.contextmanager
+def unprivileged():
+    """Permission bits do not bind root: run the block as nobody when the tests run as root."""
+    if os.geteuid() != 0:
+        yield
+        return
+    try:
+        os.setegid(65534)
+        os.seteuid(65534)
+    except OSError:
+        pytest.skip("cannot drop root privileges to test permissions")
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+@pytest.fixture
+def open_dir():
+    """A folder anyone may enter (tmp_path is private to root when the tests run as root)."""
+    path = Path(tempfile.mkdtemp(prefix="tracker-test-"))
+    path.chmod(0o777)
+    yield path
+    for p in path.rglob("*"):
+        if p.is_dir() and not p.is_symlink():
+            p.chmod(0o755)
+    path.chmod(0o755)
+    shutil.rmtree(path)
+
+
+@contextlib.contextmanager
+def deadline(seconds):
+    """Fail, rather than hang the suite, when reading blocks (as a FIFO does)."""
+    def fire(signum, frame):
+        raise TimeoutError(f"still reading after {seconds} s")
+    old = signal.signal(signal.SIGALRM, fire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def texts_and_failures(results):
+    return ([r.text for r in results if isinstance(r, Article)],
+            [(r.input, r.reason) for r in results if isinstance(r, Failure)])
+
+
+def test_fifo_in_a_directory_is_reported_not_read(tmp_path):
+    (tmp_path / "a.txt").write_text("A said it.", encoding="utf-8")
+    os.mkfifo(tmp_path / "b.txt")
+    (tmp_path / "c.txt").write_text("C said it.", encoding="utf-8")
+    with deadline(20):
+        results = read(tmp_path)
+    assert texts_and_failures(results) == (
+        ["A said it.", "C said it."], [(str(tmp_path / "b.txt"), "not a regular file (a FIFO)")])
+
+
+def test_symbolic_link_loop_named_or_in_a_directory(tmp_path):
+    (tmp_path / "a.txt").write_text("A said it.", encoding="utf-8")
+    os.symlink(tmp_path / "loop2.txt", tmp_path / "loop1.txt")
+    os.symlink(tmp_path / "loop1.txt", tmp_path / "loop2.txt")
+    assert texts_and_failures(read(tmp_path)) == (["A said it."], [
+        (str(tmp_path / "loop1.txt"), "symbolic link loop"),
+        (str(tmp_path / "loop2.txt"), "symbolic link loop")])
+    assert read(tmp_path / "loop1.txt") == [Failure(str(tmp_path / "loop1.txt"), "symbolic link loop")]
+
+
+def test_file_name_that_is_not_utf8(tmp_path):
+    (tmp_path / "a.txt").write_text("A said it.", encoding="utf-8")
+    fd = os.open(os.fsencode(tmp_path) + b"/caf\xe9.txt", os.O_WRONLY | os.O_CREAT)
+    os.write(fd, b"The owner said it.")
+    os.close(fd)
+    shown = f"{tmp_path}/caf\\xe9.txt"
+    assert texts_and_failures(read(tmp_path)) == (
+        ["A said it."], [(shown, "file name is not valid UTF-8 (rename it)")])
+    named = os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.txt")
+    assert read(named) == [Failure(shown, "file name is not valid UTF-8 (rename it)")]
+
+
+def test_lone_surrogate_escape_in_json(tmp_path):
+    p = tmp_path / "batch.jsonl"
+    p.write_text('{"text": "A said it."}\n{"text": "Smile \\ud83d please, he said."}\n'
+                 '{"text": "B said it.", "title": "\\udc00"}\n{"text": "C said it."}\n',
+                 encoding="utf-8")
+    path = str(p.resolve())
+    assert texts_and_failures(read(p)) == (["A said it.", "C said it."], [
+        (f"{path}:2", "field 'text' is not valid Unicode (a lone surrogate \\ud83d)"),
+        (f"{path}:3", "field 'title' is not valid Unicode (a lone surrogate \\udc00)")])
+
+
+def test_unreadable_subdirectory_is_reported(open_dir):
+    (open_dir / "a.txt").write_text("A said it.", encoding="utf-8")
+    (open_dir / "sub").mkdir()
+    (open_dir / "sub" / "b.txt").write_text("B said it.", encoding="utf-8")
+    (open_dir / "sub").chmod(0o000)
+    with unprivileged():
+        results = read(open_dir)
+    assert texts_and_failures(results) == (
+        ["A said it."], [(str(open_dir / "sub"), "permission denied")])
+
+
+def test_unreadable_top_level_directory_says_permission_denied(open_dir):
+    folder = open_dir / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A said it.", encoding="utf-8")
+    folder.chmod(0o000)
+    with unprivileged():
+        results = read(folder)
+    assert results == [Failure(str(folder), "permission denied")]
+
+
+def test_named_file_under_a_folder_that_cannot_be_entered(open_dir):
+    locked = open_dir / "locked"
+    locked.mkdir()
+    (locked / "a.txt").write_text("A said it.", encoding="utf-8")
+    (open_dir / "b.txt").write_text("B said it.", encoding="utf-8")
+    locked.chmod(0o644)  # readable, not searchable
+    with unprivileged():
+        results = read(locked / "a.txt", open_dir / "b.txt")
+    assert texts_and_failures(results) == (
+        ["B said it."], [(str(locked / "a.txt"), "permission denied")])
+
+
+def test_closed_stdin_stream():
+    stream = io.BytesIO(b"The mayor said it.")
+    stream.close()
+    assert read("-", stdin=stream) == [Failure("stdin", "standard input is closed")]
+
+
+def test_unsupported_schemes(tmp_path):
+    for url in ("file:///etc/passwd", "ftp://example.org/a.txt", "gopher://example.org/"):
+        scheme = url.split(":")[0]
+        assert read(url) == [Failure(url, f"unsupported scheme '{scheme}': only http and https "
+                                          "URLs are fetched")]
+
+
+# ---------------------------------------------------------------- CSV that does not parse
+
+
+def test_csv_unbalanced_quote_fails_its_row_not_the_rows_after(tmp_path):
+    p = tmp_path / "q.csv"
+    p.write_text('id,text\n1,"The mayor said the bridge would open.\n'
+                 '2,"The governor said taxes would rise.\n3,The minister said talks failed.\n'
+                 '4,"A ""quoted"" word, kept.\n\nWith a paragraph."\n5,Last row.\n',
+                 encoding="utf-8")
+    path = str(p.resolve())
+    results = read(p)
+    assert texts_and_failures(results) == (
+        ["The minister said talks failed.", 'A "quoted" word, kept.\n\nWith a paragraph.',
+         "Last row."],
+        [(f"{path}:2", "invalid CSV: ',' expected after '\"' (an unbalanced quote?)"),
+         (f"{path}:3", "invalid CSV: ',' expected after '\"' (an unbalanced quote?)")])
+    assert [r.source_path.rsplit(":", 1)[1] for r in results if isinstance(r, Article)] == [
+        "4", "5", "8"]
+
+
+def test_csv_quote_open_to_the_end_of_the_file(tmp_path):
+    p = tmp_path / "eof.csv"
+    p.write_text('id,text\n1,First row.\n2,"Never closed\n3,Swallowed?\n', encoding="utf-8")
+    assert texts_and_failures(read(p)) == (["First row.", "Swallowed?"], [
+        (f"{p.resolve()}:3", "invalid CSV: a quoted field runs to the end of the file "
+                             "(an unbalanced quote?)")])
+
+
+def test_csv_field_over_too_many_lines_fails_its_row(tmp_path):
+    from tracker.readers import CSV_MAX_ROW_LINES
+
+    n = CSV_MAX_ROW_LINES + 50
+    p = tmp_path / "runaway.csv"
+    with p.open("w", encoding="utf-8") as f:
+        f.write('id,text\n0,"A stray quote opens here\n')
+        for i in range(1, n):
+            f.write(f"{i},Row {i} said it.\n")
+        f.write(f'{n},and a stray quote closes here"\n{n + 1},The last row said it.\n')
+    path = str(p.resolve())
+    texts, failures = texts_and_failures(read(p))
+    assert failures == [(f"{path}:2", f"invalid CSV: a row runs over more than "
+                                      f"{CSV_MAX_ROW_LINES:,} lines (an unbalanced quote?)")]
+    assert texts[0] == "Row 1 said it." and texts[-1] == "The last row said it."
+    assert len(texts) == n + 1
+
+
+def test_csv_row_past_the_size_limit_fails_its_row(tmp_path, monkeypatch):
+    import tracker.readers
+
+    monkeypatch.setattr(tracker.readers, "CSV_MAX_ROW_BYTES", 2**20)
+    p = tmp_path / "big.csv"
+    p.write_text('id,text\n1,"' + "x" * (2**20 + 10) + '"\n2,Small row.\n', encoding="utf-8")
+    assert texts_and_failures(read(p)) == (
+        ["Small row."], [(f"{p.resolve()}:2", "invalid CSV: a row is larger than 1 MB "
+                                              "(an unbalanced quote?)")])
+
+
+# ---------------------------------------------------------------- HTML nested very deep
+
+
+@pytest.mark.parametrize("depth", [300, 600, 2500, 20000])
+def test_html_nested_deeper_than_256_levels_keeps_its_text(depth):
+    para = "<p>The mayor said the new bridge over the river would open in May next year.</p>"
+    html = ("<html><head><title>Deep page</title></head><body>" + '<div class="w">' * depth
+            + para * 4 + "</div>" * depth + "</body></html>")
+    a = article_from_html(html, source_path="deep.html")
+    assert isinstance(a, Article), a
+    assert a.text.count("The mayor said the new bridge") == 4
+
+
+def test_html_with_hundreds_of_unclosed_tags_keeps_all_its_text():
+    html = "<html><head><title>Old page</title></head><body>" + "".join(
+        f"<font size=2><p>Paragraph {i}: the mayor said bridge {i} would open in May."
+        for i in range(400)) + "</body></html>"
+    a = article_from_html(html, source_path="old.html")
+    assert "bridge 0 would" in a.text and "bridge 399 would" in a.text

@@ -301,7 +301,7 @@ def embedded_in_html(html: str, base_url: Optional[str] = None) -> list:
 
 # -- reading sources ---------------------------------------------------------------------------
 
-def read_source(source: str, timeout: float = 20.0) -> Iterator[Found]:
+def read_source(source: str, timeout: float = 20.0, allow_private: bool = False) -> Iterator[Found]:
     """Every fact-check in a file or http(s) URL: JSON-LD (one object, a list, @graph), JSON
     lines, a Fact Check Tools API response, the DataCommons feed, or an HTML page with its
     ClaimReview embedded. A file or URL that cannot be read at all raises OSError or ValueError
@@ -312,7 +312,7 @@ def read_source(source: str, timeout: float = 20.0) -> Iterator[Found]:
         from .readers import decode_text
 
         try:
-            page = fetch(source, timeout=timeout)
+            page = fetch(source, timeout=timeout, allow_private=allow_private)
         except FetchError as e:
             raise OSError(str(e)) from None
         text = decode_text(page.content, page.charset)

@@ -27,7 +27,11 @@ READER_OPTIONS = [
     click.option("--urls", "urls_file", type=click.Path(exists=True, dir_okay=False),
                  help="A file of URLs to fetch, one per line (# starts a comment)."),
     click.option("--timeout", type=float, default=20.0, show_default=True,
-                 help="Seconds to wait for each URL."),
+                 help="Seconds to give each URL in all: connecting, redirects, the body "
+                      "and any retries."),
+    click.option("--allow-private-urls", "allow_private", is_flag=True,
+                 help="Fetch URLs on private, loopback and link-local addresses (refused by "
+                      "default, redirects included: set this only for URLs you trust)."),
     click.option("--workers", type=click.IntRange(min=1), default=None,
                  help="Parser processes to run (default: the number of CPUs)."),
 ]
@@ -97,6 +101,8 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
     safe: unchanged articles are skipped, changed ones replace their statements.
     Inputs that cannot be read are reported, recorded in the failures table,
     and make the exit status 1; the good inputs of the run are still ingested.
+    An error that is not about one input (a missing dependency, a full disk)
+    stops the run with exit status 2, after storing what was read before it.
 
     \b
     Example:
@@ -104,10 +110,9 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
         tracker ingest tracker.db 'articles/**/*.html' dump.jsonl
         cat article.txt | tracker ingest tracker.db -
     """
-    from .ingest import ingest_articles
-    from .store import open_db
+    from .ingest import IngestStopped, ingest_articles
 
-    db = open_db(db_path)
+    db = open_database(db_path, paths, options)
     items = read(paths, options)
     unsized = (x for x in ())  # the number of articles is not known up front: a pulsing bar
     with click.progressbar(
@@ -118,12 +123,46 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
         def advance(article, status):
             bar.update(1, article)
 
-        report = ingest_articles(db, items, workers=workers, on_failure=echo_failure,
-                                 on_article=advance, accurate=accurate)
+        try:
+            report = ingest_articles(db, items, workers=workers, on_failure=echo_failure,
+                                     on_article=advance, accurate=accurate)
+        except IngestStopped as e:
+            report, stopped = e.report, e
+        else:
+            stopped = None
     if not silent:
         click.echo(report.summary())
+    if stopped is not None:
+        raise RunStopped(str(stopped))
     if report.failed or not (report.new or report.changed or report.unchanged):
         sys.exit(1)
+
+
+class RunStopped(click.ClickException):
+    """An error that is not about one input: one line, exit status 2."""
+
+    exit_code = 2
+
+
+def open_database(db_path: str, paths, options: dict):
+    """The database for `ingest`, after checking the arguments look the right way round: a
+    missing PATH, or a DB that is an article, is an error before any file is created."""
+    from .readers import KNOWN_SUFFIXES
+    from .store import CannotOpen, open_db
+
+    looks_like_article = os.path.splitext(db_path)[1].lower() in KNOWN_SUFFIXES
+    hint = "the database comes first: tracker ingest DB PATH..."
+    if not paths and not options.get("urls_file"):
+        if looks_like_article:
+            raise RunStopped(f"no PATH to ingest; {db_path} looks like an article: {hint}")
+        raise RunStopped("no PATH to ingest: give a file, directory, glob, URL or - "
+                         "(tracker ingest DB PATH...)")
+    if looks_like_article and not os.path.exists(db_path):
+        raise RunStopped(f"{db_path}: will not create a database with an article's name; {hint}")
+    try:
+        return open_db(db_path)
+    except CannotOpen as e:
+        raise RunStopped(f"{e}; {hint}" if looks_like_article else str(e))
 
 
 @cli.command()
@@ -192,9 +231,12 @@ def export(db_path, fmt, table, sql, output):
         tracker export tracker.db --format claimreview -o claimreview.json
     """
     from .export import export_rows
-    from .store import open_db
+    from .store import CannotOpen, open_db
 
-    db = open_db(db_path)
+    try:
+        db = open_db(db_path, readonly=True)
+    except CannotOpen as e:
+        raise RunStopped(str(e))
     if fmt == "claimreview":
         from .claimreview import write_json_list
         from .reviews import claim_reviews
@@ -207,8 +249,19 @@ def export(db_path, fmt, table, sql, output):
     query = sql or f"select * from [{table}] order by rowid"
     try:
         export_rows(db.execute(query), fmt, output)
+        output.flush()  # here, where a closed pipe is caught, not at exit
+    except BrokenPipeError:
+        stop_writing_to_closed_pipe()
     except Exception as e:  # a user's SQL can fail in many ways; say which
         raise click.ClickException(f"Could not export: {e}")
+
+
+def stop_writing_to_closed_pipe() -> None:
+    """The reader of our output went away (`tracker export ... | head`): stop quietly, as
+    other command-line tools do, instead of printing a broken-pipe error."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # the final flush at exit must not fail again
+    sys.exit(0)
 
 
 @cli.command()
@@ -390,7 +443,9 @@ def reviews(db_path, claim_id, fmt, output):
 @click.argument("db_path", metavar="DB", type=click.Path(dir_okay=False))
 @click.argument("sources", metavar="SOURCE...", nargs=-1, required=True)
 @click.option("--silent", is_flag=True, help="No summary line.")
-def import_claimreview(db_path, sources, silent):
+@click.option("--allow-private-urls", "allow_private", is_flag=True,
+              help="Fetch URLs on private, loopback and link-local addresses (refused by default).")
+def import_claimreview(db_path, sources, silent, allow_private):
     """Import published fact-checks (schema.org ClaimReview) into DB.
 
     SOURCE is a file or an http(s) URL: JSON-LD (one object, a list, @graph),
@@ -415,7 +470,7 @@ def import_claimreview(db_path, sources, silent):
     def report_error(where, reason):
         click.echo(f"Error: {where}: {reason}", err=True)
 
-    report = import_fact_checks(db, sources, on_error=report_error)
+    report = import_fact_checks(db, sources, on_error=report_error, allow_private=allow_private)
     if not silent:
         click.echo(report.summary())
     if report.broken or report.failed_sources:

@@ -60,10 +60,12 @@ def import_fact_checks(
     db: sqlite_utils.Database, sources: Iterable[str],
     on_error: Callable[[str, str], None] = lambda where, reason: None,
     threshold: float = DEFAULT_THRESHOLD,
+    allow_private: bool = False,
 ) -> ImportReport:
     """Read every source and store its fact-checks, BATCH to a transaction; re-importing a url
     updates its row. A broken object or an unreadable source is reported through on_error
-    (position, reason) and the rest imports."""
+    (position, reason) and the rest imports. `allow_private`: fetch URLs on private addresses
+    (see tracker.fetch)."""
     report = ImportReport()
     columns = list(TABLES["fact_checks"]["columns"])
     insert = (f"insert into fact_checks ({', '.join(columns)}) values "
@@ -85,7 +87,7 @@ def import_fact_checks(
     for source in sources:
         batch: list[FactCheck] = []
         try:
-            for where, found in read_source(source):
+            for where, found in read_source(source, allow_private=allow_private):
                 if isinstance(found, BrokenObject):
                     report.broken += 1
                     on_error(where, str(found))

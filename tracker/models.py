@@ -37,6 +37,12 @@ def normalize_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def text_id(text: str) -> str:
+    """The id of an article that has no identity but its text (stdin, a batch record without
+    id or url): a line number or position is no identity, it changes when lines are added."""
+    return stable_hash("text", normalize_text(text))
+
+
 @dataclass
 class Article:
     """One news article as read: its text exactly as stored (offsets index it) and metadata."""
@@ -71,7 +77,7 @@ class Article:
             return stable_hash("url", self.url)
         if self.source_path and self.source_path not in ("-", "stdin"):
             return stable_hash("path", self.source_path)
-        return stable_hash("text", normalize_text(self.text))
+        return text_id(self.text)
 
     @property
     def word_count(self) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import concurrent.futures.process
 import multiprocessing
 import os
 from typing import Iterable, Iterator, Optional
@@ -79,6 +80,8 @@ def extract_texts(
         chunks = article_chunks()
         try:
             result = extract_parsed(text, chunks, model=model), None
+        except ImportError:
+            raise  # a missing dependency is not about this article: it stops the run
         except Exception as e:  # one article's bug must not stop the run: report it, go on
             for _ in chunks:  # the parser must move past this article's remaining chunks
                 pass
@@ -125,24 +128,71 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 def _extract_parallel(articles: Iterable[Article], workers: int, batch_size: int,
                       accurate: bool) -> Iterator[ExtractedArticle]:
+    """Batches of articles extracted in worker processes, in input order. A worker that dies
+    (killed, out of memory) takes the pool with it: the articles of every batch the pool held
+    are then retried one by one in a fresh worker, and one that kills its worker again is
+    reported as its error; a fresh pool takes on the rest."""
+    version = extractor_version(accurate)
+    in_flight: collections.deque = collections.deque()
+    max_in_flight = workers * 2
+    batches = _batches(articles, max(1, batch_size))
+    exhausted = False
+    pool = _pool(workers, accurate)
+    try:
+        while True:
+            taken = None  # a batch taken from the input but not yet in flight
+            try:
+                while not exhausted and len(in_flight) < max_in_flight:
+                    taken = next(batches, None)
+                    if taken is None:
+                        exhausted = True
+                        break
+                    in_flight.append((taken, pool.submit(_worker_batch, [a.text for a in taken],
+                                                         accurate)))
+                    taken = None
+                if not in_flight:
+                    return
+                batch, future = in_flight[0]
+                results = future.result()
+                in_flight.popleft()
+            except concurrent.futures.process.BrokenProcessPool:  # at submit() or result()
+                lost = [b for b, _ in in_flight] + ([taken] if taken else [])
+                in_flight.clear()
+                pool.shutdown(wait=True)
+                yield from _retry_alone([a for b in lost for a in b], accurate)
+                pool = _pool(workers, accurate)
+                continue
+            for article, (statements, error) in zip(batch, results):
+                yield ExtractedArticle(article, statements, error, version)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+WORKER_DIED = ("extraction failed: its worker process died (killed, or out of memory?), "
+               "and died again when it was retried alone")
+
+
+def _retry_alone(articles: list[Article], accurate: bool) -> Iterator[ExtractedArticle]:
+    """Each article extracted alone in a fresh worker process; WORKER_DIED for one whose worker
+    dies again."""
+    version = extractor_version(accurate)
+    pool = _pool(1, accurate)
+    try:
+        for article in articles:
+            try:
+                (statements, error), = pool.submit(_worker_batch, [article.text], accurate).result()
+            except concurrent.futures.process.BrokenProcessPool:
+                pool.shutdown(wait=True)
+                pool = _pool(1, accurate)
+                statements, error = [], WORKER_DIED
+            yield ExtractedArticle(article, statements, error, version)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(workers: int, accurate: bool) -> concurrent.futures.ProcessPoolExecutor:
     # fork where the platform has it: no re-import of the caller's __main__ (scripts, tests)
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    in_flight: collections.deque = collections.deque()
-    max_in_flight = workers * 2
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
-                                                initargs=(accurate,)) as pool:
-        batches = _batches(articles, max(1, batch_size))
-        exhausted = False
-        while True:
-            while not exhausted and len(in_flight) < max_in_flight:
-                batch = next(batches, None)
-                if batch is None:
-                    exhausted = True
-                    break
-                in_flight.append((batch, pool.submit(_worker_batch, [a.text for a in batch], accurate)))
-            if not in_flight:
-                return
-            batch, future = in_flight.popleft()
-            for article, (statements, error) in zip(batch, future.result()):
-                yield ExtractedArticle(article, statements, error, extractor_version(accurate))
+    return concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
+                                                  initargs=(accurate,))

@@ -24,21 +24,27 @@ Failure reasons, one line each (the input is the path as resolved, "file.jsonl:L
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
+import errno
 import glob
 import json
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterator, Optional, Sequence, Union
+from typing import IO, Iterable, Iterator, Optional, Sequence, Union
 
 import charset_normalizer
 
 from .dates import normalize_date
-from .fetch import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, DEFAULT_TIMEOUT, FetchError, fetch, make_client
-from .models import Article, Failure
+from .fetch import (
+    DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, DEFAULT_TIMEOUT, FetchError, fetch, make_client, redact,
+    unsupported_scheme,
+)
+from .models import Article, Failure, text_id
 
 # File kinds by suffix: what a directory walk picks up, and how each file is read.
 KNOWN_SUFFIXES = {
@@ -92,6 +98,7 @@ def read_inputs(
     backoff: float = DEFAULT_BACKOFF,
     stdin: Optional[IO] = None,
     dayfirst: bool = False,
+    allow_private: bool = False,
 ) -> Iterator[Result]:
     """Every article in the inputs, in order, streaming; a Failure for each thing unreadable.
 
@@ -100,7 +107,8 @@ def read_inputs(
     *_field: the JSONL key / CSV column holding that attribute (defaults in `Fields`).
     urls_file: a file of URLs, one per line; blank lines and lines starting with "#" skipped.
         Its URLs are read after `inputs`.
-    timeout, attempts, backoff: for URLs (see tracker.fetch.fetch); timeout None is the default.
+    timeout, attempts, backoff, allow_private: for URLs (see tracker.fetch.fetch); timeout None
+        is the default.
     stdin: the stream "-" reads (binary or text); default sys.stdin.
     dayfirst: read ambiguous numeric dates ("05/02/2022") day first.
 
@@ -120,9 +128,12 @@ def read_inputs(
             if isinstance(item, Failure):
                 yield item
             elif _is_url(item):
-                client = client or make_client(timeout)
+                client = client or make_client(timeout, allow_private)
                 yield read_url(item, client=client, timeout=timeout, attempts=attempts,
-                               backoff=backoff, dayfirst=dayfirst)
+                               backoff=backoff, dayfirst=dayfirst, allow_private=allow_private)
+            elif unsupported_scheme(item) and not os.path.exists(item):
+                yield Failure(redact(item), f"unsupported scheme '{unsupported_scheme(item)}': "
+                                            "only http and https URLs are fetched")
             elif item == "-":
                 yield from read_stdin(stdin, fields=fields, dayfirst=dayfirst)
             else:
@@ -162,6 +173,8 @@ def _with_urls_file(inputs: Sequence[str], urls_file: Optional[str]) -> Iterator
             continue
         if _is_url(line):
             yield line
+        elif unsupported_scheme(line):
+            yield Failure(f"{urls_file}:{lineno}", f"unsupported scheme '{unsupported_scheme(line)}'")
         else:
             yield Failure(f"{urls_file}:{lineno}", "not an http(s) URL")
 
@@ -171,24 +184,37 @@ def _with_urls_file(inputs: Sequence[str], urls_file: Optional[str]) -> Iterator
 
 def _read_path_input(item: str, opts: _Options, seen: set[str]) -> Iterator[Result]:
     path = Path(os.path.expanduser(item))
-    if path.is_dir():
-        files = list(_walk(path))
-        explicit = False
-    elif path.exists() or path.is_symlink():
-        files, explicit = [path], True
-    elif glob.has_magic(item):
-        files = []
-        for match in sorted(glob.glob(os.path.expanduser(item), recursive=True)):
-            m = Path(match)
-            files.extend(_walk(m) if m.is_dir() else [m])
-        explicit = True  # the user named these files by pattern: read them whatever the suffix
-    else:
-        yield Failure(item, "no such file or directory")
+    if _SURROGATE.search(item):
+        yield Failure(display_path(item), "file name is not valid UTF-8 (rename it)")
         return
-    if not files:
-        yield Failure(item, NOTHING_FOUND)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if glob.has_magic(item):
+            # The user named these files by pattern: read them whatever the suffix.
+            yield from _read_files(item, _glob(item), opts, seen, explicit=True)
+        elif path.is_symlink():
+            yield Failure(item, "no such file or directory (a broken symbolic link)")
+        else:
+            yield Failure(item, "no such file or directory")
         return
-    for f in files:
+    except OSError as e:  # a folder on the way that may not be entered, a symbolic link loop
+        yield Failure(item, _os_reason(e))
+        return
+    if stat.S_ISDIR(mode):
+        yield from _read_files(item, _walk(path), opts, seen, explicit=False)
+    else:  # named: read it whatever its suffix, a pipe too (`tracker ingest db <(cmd)`)
+        yield from _read_files(item, [path], opts, seen, explicit=True)
+
+
+def _read_files(item: str, found: Iterable[Union[Path, Failure]], opts: _Options,
+                seen: set[str], explicit: bool) -> Iterator[Result]:
+    any_found = False
+    for f in found:
+        any_found = True
+        if isinstance(f, Failure):
+            yield f
+            continue
         resolved = str(f.resolve())
         if resolved in seen:
             continue
@@ -197,22 +223,73 @@ def _read_path_input(item: str, opts: _Options, seen: set[str]) -> Iterator[Resu
         if kind is None and not explicit:
             continue
         yield from read_file(resolved, kind=kind, fields=opts.fields, dayfirst=opts.dayfirst)
+    if not any_found:
+        yield Failure(item, NOTHING_FOUND)
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Files of known kinds under root, in sorted order, skipping hidden files and folders."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith(".") and Path(name).suffix.lower() in KNOWN_SUFFIXES:
-                yield Path(dirpath) / name
+def _glob(pattern: str) -> Iterator[Union[Path, Failure]]:
+    for match in sorted(glob.glob(os.path.expanduser(pattern), recursive=True)):
+        m = Path(match)
+        yield from (_walk(m) if m.is_dir() else _checked([m]))
+
+
+def _walk(root: Path) -> Iterator[Union[Path, Failure]]:
+    """Files of known kinds under root, in sorted order, skipping hidden files and folders; a
+    Failure for each folder that cannot be read and each file that cannot be (a FIFO, a
+    symbolic link loop, a name that is not UTF-8)."""
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+        while errors:
+            e = errors.pop(0)
+            yield Failure(display_path(e.filename or dirpath), _os_reason(e))
+        for d in sorted(dirnames):
+            if _SURROGATE.search(d):
+                yield Failure(display_path(os.path.join(dirpath, d)),
+                              "folder name is not valid UTF-8 (rename it)")
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not _SURROGATE.search(d))
+        yield from _checked(Path(dirpath) / name for name in sorted(filenames)
+                            if not name.startswith(".") and Path(name).suffix.lower() in KNOWN_SUFFIXES)
+    while errors:
+        e = errors.pop(0)
+        yield Failure(display_path(e.filename or str(root)), _os_reason(e))
+
+
+def _checked(paths: Iterable[Path]) -> Iterator[Union[Path, Failure]]:
+    """The paths that are regular files (or links to one) with UTF-8 names; a Failure for the
+    others: reading a FIFO found in a folder would wait for ever."""
+    for path in paths:
+        name = str(path)
+        if _SURROGATE.search(name):
+            yield Failure(display_path(name), "file name is not valid UTF-8 (rename it)")
+            continue
+        try:
+            mode = path.stat().st_mode
+        except OSError as e:
+            yield Failure(name, _os_reason(e))
+            continue
+        if stat.S_ISREG(mode):
+            yield path
+        else:
+            yield Failure(name, f"not a regular file ({_FILE_TYPES.get(stat.S_IFMT(mode), 'special file')})")
+
+
+_FILE_TYPES = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device",
+               stat.S_IFBLK: "a device", stat.S_IFDIR: "a directory"}
+
+
+def display_path(path: str) -> str:
+    """A path as text that can be printed and stored: bytes of a name that are not UTF-8
+    shown as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def read_file(path: str, *, kind: Optional[str] = None, fields: Fields = Fields(),
               dayfirst: bool = False) -> Iterator[Result]:
     """The articles in one file; `kind` ("text", "html", "jsonl", "json", "csv") or sniffed.
 
-    `path` should be absolute: it becomes Article.source_path and so the article id.
+    `path` should be absolute: it becomes Article.source_path and so the article id. An error
+    reading it is a Failure; only a missing dependency (ImportError) or exhausted memory
+    escapes, as those are not about this file.
     """
     kind = kind or KNOWN_SUFFIXES.get(Path(path).suffix.lower())
     try:
@@ -224,6 +301,10 @@ def read_file(path: str, *, kind: Optional[str] = None, fields: Fields = Fields(
             yield from _read_whole_file(path, kind, fields, dayfirst)
     except OSError as e:
         yield Failure(path, _os_reason(e))
+    except (ImportError, MemoryError):
+        raise
+    except Exception as e:  # a bug must cost this file, not the run
+        yield Failure(path, f"could not read: {type(e).__name__}: {_one_line(e)}")
 
 
 def _read_whole_file(path: str, kind: Optional[str], fields: Fields, dayfirst: bool) -> Iterator[Result]:
@@ -260,6 +341,8 @@ def _os_reason(e: OSError) -> str:
         return "permission denied"
     if isinstance(e, IsADirectoryError):
         return "is a directory"
+    if e.errno == errno.ELOOP:
+        return "symbolic link loop"
     return f"could not read: {e.strerror or e}"
 
 
@@ -429,8 +512,11 @@ def article_from_html(html: str, *, source_path: str, url: Optional[str] = None,
 
     try:
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=False,
+            _parse_html(html), url=url, with_metadata=True, include_comments=False,
+            include_tables=False,
         )
+    except ImportError:
+        raise  # a missing dependency is not about this page
     except Exception as e:  # trafilatura and lxml raise many kinds on broken pages
         return Failure(source_path, f"could not parse HTML: {_one_line(e) or type(e).__name__}")
     raw = getattr(doc, "text", None) if doc is not None else None
@@ -446,6 +532,39 @@ def article_from_html(html: str, *, source_path: str, url: Optional[str] = None,
         published=_html_published(html, doc.date, dayfirst),
         source_path=source_path,
     )
+
+
+# Deeper than this trafilatura loses the text (it gives up near 3,000 levels, and libxml2 stops
+# parsing at 2,048 even without its usual limit of 256).
+_MAX_DEPTH = 1000
+# The tags whose nesting makes pages that deep (unclosed <font>, wrappers in wrappers): in such
+# a page they are dropped, their text kept.
+_WRAPPER_TAGS = re.compile(r"</?(?:font|span|b|i|u|em|strong|small|big|center|div|section|"
+                           r"article|main|aside|blockquote)(?:\s[^>]*)?/?>", re.I)
+
+
+def _parse_html(html: str):
+    """The page as an lxml tree, parsed as trafilatura would but without libxml2's limit of 256
+    levels of nesting, below which a page loses all its text."""
+    from lxml import etree, html as lxml_html
+    from trafilatura.utils import repair_faulty_html
+
+    parser = lxml_html.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
+                                  remove_comments=True, remove_pis=True, huge_tree=True)
+    html = repair_faulty_html(html, html[:50].lower())
+    for attempt in range(2):
+        try:
+            tree = lxml_html.fromstring(html, parser=parser)
+        except ValueError:  # a string with an XML encoding declaration: lxml wants bytes then
+            tree = lxml_html.fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+        depth = deepest = 0
+        for event, _ in etree.iterwalk(tree, events=("start", "end")):
+            depth += 1 if event == "start" else -1
+            deepest = max(deepest, depth)
+        if deepest <= _MAX_DEPTH:
+            break
+        html = _WRAPPER_TAGS.sub("", html)
+    return tree
 
 
 _META_TAG = re.compile(r"<meta\b[^>]*>", re.I)
@@ -480,6 +599,8 @@ def _one_line(e: BaseException) -> str:
 def _clean(value) -> Optional[str]:
     if value is None:
         return None
+    if isinstance(value, dict):  # as JSON, not as Python's repr
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(v).strip() for v in value if v is not None and str(v).strip())
     value = " ".join(str(value).split())
@@ -489,8 +610,13 @@ def _clean(value) -> Optional[str]:
 # ---------------------------------------------------------------- batches: JSONL, JSON, CSV
 
 
-def record_to_article(record, *, fields: Fields, source_path: str, dayfirst: bool = False) -> Result:
-    """One batch record (a JSON object or CSV row as a dict) as an Article; `text` kept exactly."""
+def record_to_article(record, *, fields: Fields, source_path: str, dayfirst: bool = False,
+                      in_batch: bool = True) -> Result:
+    """One batch record (a JSON object or CSV row as a dict) as an Article; `text` kept exactly.
+
+    A record of a batch without id or url is known by its text (its line is no identity); a
+    JSON file that holds one article (`in_batch` False) is known by its path, as a text file is.
+    """
     if not isinstance(record, dict):
         return Failure(source_path, f"expected a JSON object, got {_json_type(record)}")
     key = _find_key(record, fields.text)
@@ -514,16 +640,28 @@ def record_to_article(record, *, fields: Fields, source_path: str, dayfirst: boo
         return None
 
     ident = get(fields.id)
+    if ident is not None and (isinstance(ident, bool) or not isinstance(ident, (str, int, float))):
+        return Failure(source_path, f"field '{fields.id[0]}' must be a string or a number, "
+                                    f"not {_json_type(ident)}")
+    values = {"text": text, "id": _clean(ident), "title": _clean(get(fields.title)),
+              "url": _clean(get(fields.url)), "publisher": _clean(get(fields.publisher)),
+              "author": _clean(get(fields.author))}
+    for name, value in values.items():
+        bad = _SURROGATE.search(value or "")
+        if bad:
+            return Failure(source_path, f"field '{name}' is not valid Unicode "
+                                        f"(a lone surrogate \\u{ord(bad.group()):04x})")
+    if in_batch and not values["id"] and not values["url"]:
+        values["id"] = text_id(text)
     return Article(
-        text=text,
-        id=_clean(ident),
-        title=_clean(get(fields.title)),
-        url=_clean(get(fields.url)),
-        publisher=_clean(get(fields.publisher)),
-        author=_clean(get(fields.author)),
+        **values,
         published=normalize_date(_date_value(get(fields.published)), dayfirst=dayfirst),
         source_path=source_path,
     )
+
+
+# What JSON's "\ud83d" gives alone: a string no UTF-8 file or SQLite text column can hold.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _date_value(value):
@@ -549,8 +687,8 @@ def _find_key(record: dict, names: tuple[str, ...]) -> Optional[str]:
 
 
 def _json_type(value) -> str:
-    return {list: "an array", str: "a string", int: "a number", float: "a number",
-            bool: "a boolean", type(None): "null"}.get(type(value), type(value).__name__)
+    return {list: "an array", dict: "an object", str: "a string", int: "a number",
+            float: "a number", bool: "a boolean", type(None): "null"}.get(type(value), type(value).__name__)
 
 
 def read_jsonl(path: str, *, fields: Fields = Fields(), dayfirst: bool = False) -> Iterator[Result]:
@@ -633,11 +771,13 @@ def _read_json_document(text: str, path: str, fields: Fields, dayfirst: bool) ->
         for i, item in enumerate(value, 1):
             yield record_to_article(item, fields=fields, source_path=f"{path}#{i}", dayfirst=dayfirst)
     else:
-        yield record_to_article(value, fields=fields, source_path=path, dayfirst=dayfirst)
+        yield record_to_article(value, fields=fields, source_path=path, dayfirst=dayfirst,
+                                in_batch=False)
 
 
 def _raise_csv_field_limit() -> None:
-    # The csv module's default 128 KB field limit would reject long articles.
+    # The csv module's default 128 KB field limit would reject long articles; a row's size is
+    # limited by CSV_MAX_ROW_BYTES instead.
     limit = sys.maxsize
     while True:
         try:
@@ -647,10 +787,18 @@ def _raise_csv_field_limit() -> None:
             limit //= 10
 
 
+# A row may run over several lines (a quoted text with paragraphs), but one that runs over more
+# lines or bytes than these is taken for an unbalanced quote that swallowed the rows after it.
+CSV_MAX_ROW_LINES = 10_000
+CSV_MAX_ROW_BYTES = 50 * 1024 * 1024
+
+
 def read_csv(path: str, *, fields: Fields = Fields(), dayfirst: bool = False) -> Iterator[Result]:
     """One article per row of a CSV with a header row, streaming; "path:LINE" per row.
 
-    The delimiter (",", ";", tab or "|") is the one the header row uses most.
+    The delimiter (",", ";", tab or "|") is the one the header row uses most. A malformed row
+    (an unbalanced quote, a row of more than CSV_MAX_ROW_LINES lines or CSV_MAX_ROW_BYTES) is a
+    Failure of that row, and reading goes on at the line after the one it started on.
     """
     _raise_csv_field_limit()
     try:
@@ -669,29 +817,101 @@ def read_csv(path: str, *, fields: Fields = Fields(), dayfirst: bool = False) ->
             return
         f.seek(0)
         delimiter = max(",;\t|", key=header_line.count)
-        reader = csv.DictReader(f, delimiter=delimiter)
-        header = [h for h in (reader.fieldnames or []) if h is not None]
+        rows = _csv_rows(f, delimiter)
+        try:
+            _, header = next(rows)
+        except (StopIteration, csv.Error, _RowError):
+            yield Failure(path, "invalid CSV: the header row cannot be read")
+            return
+        except UnicodeDecodeError:
+            yield Failure(path, f"could not decode as {encoding}")
+            return
         if _find_key({h: "x" for h in header}, fields.text) is None:
             looked = ", ".join(f"'{n}'" for n in fields.text)
             columns = ", ".join(h.strip() for h in header) or "none"
             yield Failure(path, f"no text column (looked for {looked}; columns: {columns})")
             return
-        end = reader.line_num
         while True:
-            start = end + 1
             try:
-                row = next(reader)
+                start, row = next(rows)
             except StopIteration:
                 break
             except UnicodeDecodeError:
-                yield Failure(f"{path}:{start}", f"could not decode as {encoding}")
+                yield Failure(f"{path}:{rows.line + 1}", f"could not decode as {encoding}")
                 break
-            except csv.Error as e:
-                yield Failure(f"{path}:{start}", f"invalid CSV: {_one_line(e)}")
-                break
-            end = reader.line_num
-            row.pop(None, None)  # cells beyond the header
-            yield record_to_article(row, fields=fields, source_path=f"{path}:{start}", dayfirst=dayfirst)
+            except _RowError as e:
+                yield Failure(f"{path}:{e.line}", f"invalid CSV: {e.reason}")
+                continue
+            if not row:
+                continue  # a blank line
+            record = {h: row[i] if i < len(row) else None for i, h in enumerate(header)}
+            yield record_to_article(record, fields=fields, source_path=f"{path}:{start}",
+                                    dayfirst=dayfirst)
+
+
+class _RowError(Exception):
+    def __init__(self, line: int, reason: str):
+        self.line, self.reason = line, reason
+
+
+class _csv_rows:
+    """(first line number, cells) for each row of a CSV stream, csv's strict parsing; a bad row
+    raises _RowError and the next call starts again at the line after the row's first line, so
+    one stray quote costs one row, not every row after it."""
+
+    def __init__(self, f: IO[str], delimiter: str):
+        self._file = iter(f)
+        self._delimiter = delimiter
+        self._replay: collections.deque = collections.deque()  # (number, line) to read again
+        self._row: list[tuple[int, str]] = []  # the lines of the row being read
+        self._size = 0
+        self.line = 0  # number of the last line read from the file
+        self._reader = self._new_reader()
+
+    def _new_reader(self):
+        return csv.reader(self._lines(), delimiter=self._delimiter, strict=True)
+
+    def _lines(self) -> Iterator[str]:
+        while True:
+            if self._replay:
+                number, line = self._replay.popleft()
+            else:
+                line = next(self._file, None)
+                if line is None:
+                    return
+                self.line += 1
+                number = self.line
+            self._row.append((number, line))
+            self._size += len(line)
+            if len(self._row) > CSV_MAX_ROW_LINES:
+                raise _RowError(self._row[0][0], f"a row runs over more than {CSV_MAX_ROW_LINES:,} "
+                                                 "lines (an unbalanced quote?)")
+            if self._size > CSV_MAX_ROW_BYTES:
+                raise _RowError(self._row[0][0], f"a row is larger than "
+                                                 f"{CSV_MAX_ROW_BYTES // 2**20} MB (an unbalanced quote?)")
+            yield line
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> tuple[int, list[str]]:
+        self._row, self._size = [], 0
+        try:
+            cells = next(self._reader)
+        except (csv.Error, _RowError) as e:
+            lines = self._row
+            # Read again from the line after the one the bad row started on.
+            self._replay.extendleft(reversed(lines[1:]))
+            self._reader = self._new_reader()
+            if isinstance(e, _RowError):
+                raise
+            reason = _one_line(e)
+            if reason == "unexpected end of data":
+                reason = "a quoted field runs to the end of the file (an unbalanced quote?)"
+            else:
+                reason += " (an unbalanced quote?)" if "expected after" in reason else ""
+            raise _RowError(lines[0][0] if lines else self.line, reason) from None
+        return (self._row[0][0] if self._row else self.line), cells
 
 
 # ---------------------------------------------------------------- stdin and URLs
@@ -702,7 +922,17 @@ def read_stdin(stream: Optional[IO] = None, *, fields: Fields = Fields(),
     """Stdin as one text article ("stdin"), an HTML page, or a JSONL batch ("stdin:LINE")
     when its first line is a JSON object."""
     stream = stream if stream is not None else sys.stdin
-    raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
+    try:
+        if stream is None:  # what Python makes of a closed file descriptor 0
+            raise ValueError("closed")
+        raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
+    except ValueError:  # "I/O operation on closed file"
+        yield Failure("stdin", "standard input is closed")
+        return
+    except OSError as e:
+        yield Failure("stdin", "standard input is closed" if e.errno == errno.EBADF
+                      else f"could not read: {e.strerror or e}")
+        return
     if isinstance(raw, bytes):
         if _looks_like_html(raw):
             charset = _meta_charset(raw)
@@ -745,26 +975,34 @@ _SNIFF_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
 
 def read_url(url: str, *, client=None, timeout: float = DEFAULT_TIMEOUT,
              attempts: int = DEFAULT_ATTEMPTS, backoff: float = DEFAULT_BACKOFF,
-             dayfirst: bool = False) -> Result:
+             dayfirst: bool = False, allow_private: bool = False) -> Result:
     """The article at an http(s) URL: HTML pages extracted, text/plain taken as text.
 
-    Article.source_path is the URL as given; Article.url the canonical URL, else the final URL.
+    Article.source_path is the URL as given; Article.url the canonical URL, else the final URL;
+    both without any user name and password the URL carried.
     """
+    source = redact(url)
     try:
-        page = fetch(url, client=client, timeout=timeout, attempts=attempts, backoff=backoff)
+        page = fetch(url, client=client, timeout=timeout, attempts=attempts, backoff=backoff,
+                     allow_private=allow_private)
     except FetchError as e:
-        return Failure(url, str(e))
+        return Failure(source, str(e))
     if not page.content.strip():
-        return Failure(url, "empty response")
+        return Failure(source, "empty response")
     is_html = page.content_type in _HTML_TYPES or (
         page.content_type in _SNIFF_TYPES and _looks_like_html(page.content))
     if not is_html and page.content_type != "text/plain":
-        return Failure(url, f"unsupported content type {page.content_type or '(none)'}")
+        return Failure(source, f"unsupported content type {page.content_type or '(none)'}")
     declared = page.charset or (_meta_charset(page.content) if is_html else None)
     try:
         text = decode_text(page.content, declared=declared)
     except NotText as e:
-        return Failure(url, str(e))
+        return Failure(source, str(e))
     if is_html:
-        return article_from_html(text, source_path=url, url=page.url, dayfirst=dayfirst)
-    return article_from_text(text, source_path=url, url=page.url)
+        result = article_from_html(text, source_path=source, url=redact(page.url), dayfirst=dayfirst)
+    else:
+        result = article_from_text(text, source_path=source, url=redact(page.url))
+    if isinstance(result, Article) and result.url and redact(result.url) != result.url:
+        result.url = redact(result.url)  # a canonical link in the page may carry them too
+        result.id = result.make_id()
+    return result

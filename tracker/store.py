@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
+import os
 import sqlite3
+from pathlib import Path
 from typing import Iterable, Optional
 
 import sqlite_utils
@@ -150,25 +153,134 @@ SORTED_FILTERS = {
 }
 
 
-def open_db(path) -> sqlite_utils.Database:
-    """Open (creating if needed) a tracker database in WAL mode with the full schema."""
-    db = sqlite_utils.Database(path)
-    if str(path) != ":memory:":
+class CannotOpen(Exception):
+    """A database path that cannot be opened as a tracker database; str() is one line."""
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# How long a writer waits for another process's write transaction before giving up. Writers
+# take turns (BEGIN IMMEDIATE); the longest turn is one article, a few seconds for 50 MB.
+BUSY_TIMEOUT_S = 120
+
+
+def open_db(path, *, readonly: bool = False) -> sqlite_utils.Database:
+    """Open a tracker database in WAL mode with the full schema, creating it if needed.
+
+    `readonly` opens an existing database for reading only (no schema changes, no writes).
+    Raises CannotOpen, with a one-line reason, for a path that is not an SQLite database (an
+    existing file of another kind is never turned into one), a missing folder, or a database
+    SQLite cannot open.
+    """
+    if str(path) == ":memory:":
+        db = sqlite_utils.Database(":memory:")
+        db.conn.execute("PRAGMA foreign_keys = ON")
+        ensure_schema(db)
+        return db
+    _check_path(Path(path), readonly)
+    try:
+        if readonly:
+            uri = Path(path).resolve().as_uri() + "?mode=ro"
+            db = sqlite_utils.Database(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S))
+            db.conn.execute("PRAGMA query_only = ON")
+            db.conn.execute("select count(*) from sqlite_master").fetchone()
+            return db
+        db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S))
         db.enable_wal()
-    db.execute("PRAGMA foreign_keys = ON")
-    # In WAL mode NORMAL loses no committed article on a crash of the process (only, at worst,
-    # the last ones on a power cut) and saves an fsync per article.
-    db.execute("PRAGMA synchronous = NORMAL")
-    # Checkpoint (and fsync) every ~40 MB of WAL rather than every 4 MB: a third of the time of
-    # a big ingest went to checkpoints.
-    db.execute("PRAGMA wal_autocheckpoint = 10000")
-    ensure_schema(db)
+        db.conn.execute("PRAGMA foreign_keys = ON")
+        # In WAL mode NORMAL loses no committed article on a crash of the process (only, at
+        # worst, the last ones on a power cut) and saves an fsync per article.
+        db.conn.execute("PRAGMA synchronous = NORMAL")
+        ensure_schema(db)
+        tune_wal(db)
+    except sqlite3.DatabaseError as e:
+        raise CannotOpen(f"{path}: cannot open the database: {e}") from None
     return db
 
 
+def _check_path(path: Path, readonly: bool) -> None:
+    try:
+        if path.is_dir():
+            raise CannotOpen(f"{path}: is a directory, not a database file")
+        if not path.exists():
+            if readonly:
+                raise CannotOpen(f"{path}: no such database")
+            if not path.parent.is_dir():
+                raise CannotOpen(f"{path}: cannot create the database: "
+                                 f"no such directory {path.parent}")
+            return
+        with open(path, "rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except OSError as e:
+        raise CannotOpen(f"{path}: cannot open the database: {e.strerror or e}") from None
+    if head and head != SQLITE_HEADER:
+        raise CannotOpen(f"{path}: not an SQLite database (left as it is)")
+
+
+def tune_wal(db: sqlite_utils.Database) -> int:
+    """Checkpoint after a WAL of about half the database (between 1 and 40 MB), and cut the WAL
+    file back to that size after each checkpoint, so a small database never needs many times
+    its size free. (A big ingest checkpoints every 40 MB: below that a third of its time went
+    to checkpoints.) Returns that size in bytes (0 when the database is not in WAL mode)."""
+    if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        return 0
+    pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
+    page_size = db.conn.execute("PRAGMA page_size").fetchone()[0]
+    limit = min(40 * 2**20 // page_size, max(2**20 // page_size, pages // 2))
+    db.conn.execute(f"PRAGMA wal_autocheckpoint = {limit}")
+    db.conn.execute(f"PRAGMA journal_size_limit = {limit * page_size}")
+    return limit * page_size
+
+
+def wal_size(db: sqlite_utils.Database) -> int:
+    """The size of the database's WAL file in bytes (0 if there is none)."""
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    try:
+        return os.stat(path + "-wal").st_size if path else 0
+    except OSError:
+        return 0
+
+
+def checkpoint(db: sqlite_utils.Database, mode: str = "TRUNCATE", wait: float = 0.5) -> bool:
+    """Copy the WAL into the database and start it again from the beginning (TRUNCATE: and empty
+    the file), waiting at most `wait` seconds for other processes reading or writing an older
+    state; True when done, False when they kept it from completing.
+
+    RESTART after a write keeps readers that never pause (a busy Datasette) from making the WAL
+    grow without end: the automatic checkpoints cannot reuse a WAL that some reader is using."""
+    if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        return True
+    db.conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+    try:
+        busy = db.conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()[0]
+    finally:
+        db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+    return not busy
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database):
+    """A write transaction that takes the write lock when it begins (BEGIN IMMEDIATE), so
+    writers in several processes wait their turn (up to BUSY_TIMEOUT_S). With a plain BEGIN a
+    read then a write fails at once with "database is locked" if another process wrote between
+    them. Nested use is a savepoint."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create whatever tables, FTS indexes and indexes are missing; safe to rerun."""
-    with db.atomic():
+    """Create whatever tables, FTS indexes and indexes are missing; safe to rerun, and to run
+    from several processes at once (one creates, the others wait and find it done)."""
+    with transaction(db):
         for name, spec in TABLES.items():
             table = db[name]
             if not table.exists():
@@ -183,10 +295,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             for columns in spec.get("indexes", []):
                 table.create_index(columns, if_not_exists=True, find_unique_name=False)
         ensure_sort_keys(db)
-    for name, spec in TABLES.items():
-        if spec.get("fts") and not db[f"{name}_fts"].exists():
-            db[name].enable_fts(spec["fts"], create_triggers=True,
-                                tokenize=spec.get("fts_tokenize", "porter"))
+        for name, spec in TABLES.items():
+            if spec.get("fts") and not db[f"{name}_fts"].exists():
+                db[name].enable_fts(spec["fts"], create_triggers=True,
+                                    tokenize=spec.get("fts_tokenize", "porter"))
 
 
 def ensure_sort_keys(db: sqlite_utils.Database) -> None:
@@ -218,21 +330,16 @@ def now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
-def article_status(db: sqlite_utils.Database, article: Article, version: str = EXTRACTOR_VERSION) -> str:
-    """'new', 'changed' or 'unchanged' (same text and extractor `version` as stored, or a
-    duplicate text).
+def stored_article(db: sqlite_utils.Database, article_id: str) -> Optional[tuple[str, str]]:
+    """(content_hash, extractor_version) of the stored article with this id, or None."""
+    return db.execute("select content_hash, extractor_version from articles where id = ?",
+                      [article_id]).fetchone()
 
-    Cheap: decides by content hash, before any parsing.
-    """
-    content_hash = article.content_hash
-    rows = list(db.query(
-        "select id, content_hash, extractor_version from articles where id = ? or content_hash = ?",
-        [article.id, content_hash],
-    ))
-    for row in rows:
-        if row["content_hash"] == content_hash and row["extractor_version"] == version:
-            return "unchanged"
-    return "changed" if any(r["id"] == article.id for r in rows) else "new"
+
+def articles_with_content(db: sqlite_utils.Database, content_hash: str) -> list[tuple[str, str]]:
+    """(id, extractor_version) of every stored article with this content hash."""
+    return db.execute("select id, extractor_version from articles where content_hash = ?",
+                      [content_hash]).fetchall()
 
 
 def save_article(db: sqlite_utils.Database, extracted: ExtractedArticle,
@@ -243,7 +350,7 @@ def save_article(db: sqlite_utils.Database, extracted: ExtractedArticle,
     `group_claims` joins the statements to their claims in the same transaction.
     """
     article, statements = extracted.article, extracted.statements
-    with db.atomic():
+    with transaction(db):
         old_counts = _speaker_counts(db, article.id)
         db.execute("delete from statements where article_id = ?", [article.id])
         _add_speaker_counts(db, old_counts, -1)
@@ -445,9 +552,6 @@ def drop_orphan_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[str]) 
 
 def record_failure(db: sqlite_utils.Database, failure: Failure) -> None:
     """Remember an input that could not be ingested (one row per input and reason)."""
-    with db.atomic():
-        db["failures"].upsert(
-            {"id": stable_hash(failure.input, failure.reason), "input": failure.input,
-             "reason": failure.reason, "time": now()},
-            pk="id",
-        )
+    with transaction(db):
+        _upsert(db, "failures", {"id": stable_hash(failure.input, failure.reason),
+                                 "input": failure.input, "reason": failure.reason, "time": now()})
