@@ -89,7 +89,10 @@ def cli():
 @reader_options
 @accurate_option
 @click.option("--silent", is_flag=True, help="No progress bar.")
-def ingest(db_path, paths, silent, workers, accurate, **options):
+@click.option("--extracted", is_flag=True,
+              help="PATH... are `tracker extract --cluster` output (part files or their "
+                   "directory): store those articles and statements without parsing again.")
+def ingest(db_path, paths, silent, workers, accurate, extracted, **options):
     """Read articles, extract their statements and store them in the SQLite database DB.
 
     PATH can be a .txt, .html, .jsonl or .csv file, a directory (searched
@@ -103,12 +106,15 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
         tracker ingest tracker.db seeds/
         tracker ingest tracker.db 'articles/**/*.html' dump.jsonl
         cat article.txt | tracker ingest tracker.db -
+        tracker ingest tracker.db --extracted parts/
     """
     from .ingest import ingest_articles
     from .store import open_db
 
+    if extracted:
+        check_extracted_options(paths)
     db = open_db(db_path)
-    items = read(paths, options)
+    items = read(paths, options) if not extracted else None
     unsized = (x for x in ())  # the number of articles is not known up front: a pulsing bar
     with click.progressbar(
         unsized, label="Ingesting", show_pos=True, show_percent=False, show_eta=False,
@@ -118,8 +124,15 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
         def advance(article, status):
             bar.update(1, article)
 
-        report = ingest_articles(db, items, workers=workers, on_failure=echo_failure,
-                                 on_article=advance, accurate=accurate)
+        if extracted:
+            from .extracted import read_extracted
+            from .ingest import ingest_extracted
+
+            report = ingest_extracted(db, read_extracted(paths), on_failure=echo_failure,
+                                      on_article=advance)
+        else:
+            report = ingest_articles(db, items, workers=workers, on_failure=echo_failure,
+                                     on_article=advance, accurate=accurate)
     if not silent:
         click.echo(report.summary())
     if report.failed or not (report.new or report.changed or report.unchanged):
@@ -129,10 +142,18 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
 @cli.command()
 @click.argument("paths", metavar="PATH...", nargs=-1)
 @reader_options
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              help="Write the JSON lines to this file instead of standard output.")
+@click.option("-o", "--output", type=click.Path(allow_dash=True), default="-",
+              help="Write the JSON lines to this file instead of standard output "
+                   "(with --cluster: the directory for the part files).")
 @accurate_option
-def extract(paths, workers, output, accurate, **options):
+@click.option("--cluster", "cluster_address", metavar="ADDRESS",
+              help="Extract on a Dask cluster: a scheduler address (tcp://host:8786) or local:N "
+                   "for N local worker processes. Writes DIR/part-*.jsonl (-o DIR), which "
+                   "`tracker ingest DB --extracted DIR` stores. Needs claim-tracker[cluster].")
+@click.option("--partition-size", metavar="SIZE",
+              help="With --cluster: input bytes per task, e.g. 4MB (default: about eight tasks "
+                   "per worker, between 16KB and 16MB).")
+def extract(paths, workers, output, accurate, cluster_address, partition_size, **options):
     """Print the statements of each article as JSON lines, without a database.
 
     One line per article: {"id": ..., "statements": [...]}, with claim and
@@ -143,9 +164,14 @@ def extract(paths, workers, output, accurate, **options):
     Example:
         tracker extract seeds/un-guterres-china-xinjiang.txt
         tracker extract batch.jsonl -o statements.jsonl
+        tracker extract archive/ --cluster local:2 -o parts/
     """
+    if cluster_address or partition_size:
+        return extract_on_cluster(paths, workers, output, accurate, cluster_address,
+                                  partition_size, options)
     from .pipeline import extract_articles
 
+    output = click.open_file(output, "w", encoding="utf-8")
     failures = []
 
     def articles():
@@ -233,3 +259,57 @@ def evaluate(gold, pred, as_json, workers, accurate):
     except (ValueError, KeyError) as e:
         raise click.ClickException(f"Could not score {gold}: {e}")
     click.echo(json.dumps(result) if as_json else format_report(result))
+
+
+def check_extracted_options(paths) -> None:
+    """`tracker ingest --extracted`: the lines already say everything reading and parsing would."""
+    if not paths:
+        raise click.UsageError("--extracted: give the part files or their directory.")
+    ctx = click.get_current_context()
+    given = [p.opts[0] for p in ctx.command.params if p.name not in ("extracted", "silent")
+             and ctx.get_parameter_source(p.name) == click.core.ParameterSource.COMMANDLINE
+             and isinstance(p, click.Option)]
+    if given:
+        raise click.UsageError(f"--extracted: {', '.join(given)} apply to reading and parsing, "
+                               "which extraction already did.")
+
+
+def extract_on_cluster(paths, workers, output, accurate, address, partition_size, options) -> None:
+    """`tracker extract --cluster ADDRESS -o DIR`: the work of tracker.cluster, errors as one line."""
+    if not address:
+        raise click.UsageError("--partition-size needs --cluster.")
+    if output == "-":
+        raise click.UsageError("--cluster needs -o DIR, the directory for the part files.")
+    if workers:
+        raise click.UsageError("--workers: with --cluster the cluster's workers do the work "
+                               "(local:N starts N).")
+    if not paths and not options.get("urls_file"):
+        raise click.UsageError("Give at least one PATH (a file, directory, glob or URL).")
+    size = None
+    if partition_size:
+        from .partitions import parse_size
+
+        try:
+            size = parse_size(partition_size)
+        except ValueError as e:
+            raise click.UsageError(f"--partition-size: {e}")
+    try:
+        from .cluster import ClusterError, connect, extract_on_cluster as run
+    except ImportError as e:
+        raise click.ClickException(
+            f"--cluster needs Dask ({e.name} is not installed): pip install 'claim-tracker[cluster]'")
+    failed = []
+
+    def fail(message):
+        failed.append(message)
+        click.echo(f"Error: {message}", err=True)
+
+    try:
+        with connect(address) as client:
+            report = run(client, list(paths), output, options, partition_size=size,
+                         accurate=accurate, on_failure=fail)
+    except (ClusterError, ValueError) as e:
+        raise click.ClickException(str(e))
+    click.echo(report.summary(output), err=True)
+    if failed:
+        sys.exit(1)

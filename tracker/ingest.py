@@ -7,7 +7,7 @@ from typing import Callable, Iterable, Optional
 
 import sqlite_utils
 
-from .models import Article, Failure, extractor_version
+from .models import Article, ExtractedArticle, Failure, extractor_version
 from .pipeline import extract_articles
 from .store import article_status, record_failure, save_article
 
@@ -74,4 +74,28 @@ def ingest_articles(
         report.statements += save_article(db, extracted)
         setattr(report, status, getattr(report, status) + 1)
         on_article(article, status)
+    return report
+
+
+def ingest_extracted(
+    db: sqlite_utils.Database,
+    items: Iterable["ExtractedArticle | Failure"],
+    on_failure: Callable[[Failure], None] = lambda f: None,
+    on_article: Callable[[Article, str], None] = lambda a, status: None,
+) -> IngestReport:
+    """Store articles extracted elsewhere (tracker.extracted.read_extracted: `tracker extract
+    --cluster` output) without parsing: the same status rules as ingest_articles, each judged
+    against the extractor version the line carries, and one transaction per article."""
+    report = IngestReport()
+    for item in items:
+        if isinstance(item, Failure):
+            report.failed += 1
+            record_failure(db, item)
+            on_failure(item)
+            continue
+        status = article_status(db, item.article, item.version)
+        if status != "unchanged":
+            report.statements += save_article(db, item)
+        setattr(report, status, getattr(report, status) + 1)
+        on_article(item.article, status)
     return report
