@@ -234,3 +234,21 @@ def test_unreachable_scheduler_is_one_line(tmp_path):
     assert result.returncode == 1
     assert "could not start or reach the Dask cluster at tcp://127.0.0.1:9" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _nlp_loads():
+    from tracker.nlp import load_nlp
+
+    return load_nlp.cache_info().misses
+
+
+@pytest.mark.slow
+def test_each_worker_loads_the_pipeline_once(inputs, tmp_path):
+    from tracker.cluster import connect, extract_on_cluster
+
+    with connect("local:2") as client:
+        report = extract_on_cluster(client, [str(p) for p in inputs], str(tmp_path / "out"), {},
+                                    partition_size=1024)
+        loads = client.run(_nlp_loads)
+    assert report.partitions >= 10 and report.articles == 30
+    assert list(loads.values()) == [1, 1]  # once per worker process, however many tasks it ran

@@ -49,9 +49,11 @@ def connect(address: str, wait: float = 60) -> Iterator[Client]:
         if m:
             if int(m.group(1)) < 1:
                 raise ClusterError(f"{address}: a local cluster needs at least one worker")
-            # forkserver: a worker starts in a second, where spawn re-imports everything
+            # forkserver: a worker starts in a second, where spawn re-imports everything; no
+            # dashboard, so no profiler sampling the parser's stack every 10 ms either
             method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-            with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+            with dask.config.set({"distributed.worker.multiprocessing-method": method,
+                                  "distributed.worker.profile.enabled": False}):
                 cluster = LocalCluster(n_workers=int(m.group(1)), threads_per_worker=1,
                                        processes=True, host="127.0.0.1", dashboard_address=None,
                                        silence_logs=logging.ERROR)
