@@ -304,10 +304,20 @@ def extract_on_cluster(paths, workers, output, accurate, address, partition_size
         failed.append(message)
         click.echo(f"Error: {message}", err=True)
 
+    done = {"articles": 0}
+    unsized = (x for x in ())  # the number of partitions is known only as planning goes on
     try:
-        with connect(address) as client:
+        with connect(address) as client, click.progressbar(
+            unsized, label="Extracting (partitions)", show_pos=True, show_percent=False,
+            show_eta=False, file=sys.stderr,
+            item_show_func=lambda n: f"{n} articles" if n is not None else None,
+        ) as bar:
+            def advance(part):
+                done["articles"] += part.articles
+                bar.update(1, done["articles"])
+
             report = run(client, list(paths), output, options, partition_size=size,
-                         accurate=accurate, on_failure=fail)
+                         accurate=accurate, on_failure=fail, on_part=advance)
     except (ClusterError, ValueError) as e:
         raise click.ClickException(str(e))
     click.echo(report.summary(output), err=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import glob
 import logging
 import multiprocessing
 import os
@@ -219,8 +220,6 @@ def prepare_output(out_dir: str) -> str:
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         raise ClusterError(f"{out_dir}: not a directory (-o names the directory for the parts)")
     os.makedirs(out_dir, exist_ok=True)
-    import glob
-
     if glob.glob(os.path.join(out_dir, PART_GLOB)):
         raise ClusterError(f"{out_dir} already holds {PART_GLOB} files: remove them or choose "
                            "another directory")
@@ -251,15 +250,15 @@ def extract_on_cluster(
     client.register_plugin(LoadModels(accurate))
     report = ClusterReport()
     pending = as_completed()
+    in_flight: dict[str, Partition] = {}
     failures_file = None
 
     def collect(future) -> None:
-        if future.status == "error":
-            p = futures_partition.pop(future.key)
+        p = in_flight.pop(future.key)
+        if future.status == "error":  # still failing after the engine's retries
             report.failed += 1
             on_failure(f"partition {p.number} ({_describe(p)}): {_one_line(future.exception())}")
         else:
-            futures_partition.pop(future.key, None)
             result: PartResult = future.result()
             report.articles += result.articles
             report.statements += result.statements
@@ -269,7 +268,6 @@ def extract_on_cluster(
             on_part(result)
         future.release()
 
-    futures_partition: dict[str, Partition] = {}
     run = uuid.uuid4().hex[:12]  # task keys unique to this run on a shared scheduler
     try:
         for item in _with_first_lines(client, plan(inputs, size, urls_file)):
@@ -282,7 +280,7 @@ def extract_on_cluster(
             future = client.submit(extract_partition, item, out_dir, options, accurate,
                                    key=f"tracker-part-{run}-{item.number}", pure=False,
                                    retries=RETRIES)
-            futures_partition[future.key] = item
+            in_flight[future.key] = item
             pending.add(future)
             report.partitions += 1
             while pending.count() >= 4 * threads:

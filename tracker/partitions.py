@@ -137,9 +137,10 @@ def plan(inputs: Sequence[str], size: int, urls_file: Optional[str] = None
                 yield take(urls=tuple(urls))
                 urls = []
         elif item.size > size and item.kind == "jsonl" and (encoding := _splittable(item.path)):
-            for start in range(0, item.size, size):
-                yield take(path=item.path, start=start, end=min(start + size, item.size),
-                           encoding=encoding)
+            n = round(item.size / size)  # even ranges: no sliver of a range at the end
+            for k in range(n):
+                yield take(path=item.path, start=item.size * k // n,
+                           end=item.size * (k + 1) // n, encoding=encoding)
         else:
             group.append((item.path, item.kind))
             group_bytes += item.size
