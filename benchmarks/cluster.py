@@ -26,6 +26,7 @@ import json
 import os
 import pathlib
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -61,6 +62,11 @@ def write_long_batch(path: pathlib.Path, n: int, seed: int = 7) -> int:
             words += len(record["text"].split())
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     return words
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run(args: list, peak_of_self: bool = False) -> tuple[float, int]:
@@ -131,14 +137,17 @@ def scaling(tmp: pathlib.Path, n: int, repeat: int) -> float:
     phases = {single: 0, "tracker extract --cluster local:1": 1, "tracker extract --cluster local:2": 2}
     times: dict[str, list[float]] = {k: [] for k in commands}
     phase_times: dict[str, list[float]] = {k: [] for k in commands}
+    cpu_times: list[float] = []
     outputs = {}
     for r in range(repeat):
         for name, args in commands.items():
             out = tmp / f"scale-{r}-{len(outputs)}" / ("out.jsonl" if name == single else "parts")
             out.parent.mkdir(parents=True, exist_ok=True)
-            before = load()
+            before, cpu = load(), children_cpu()
             elapsed, _ = run([TRACKER, *args(out)])
             times[name].append(elapsed)
+            if name == single:
+                cpu_times.append(children_cpu() - cpu)
             outputs[name] = [out] if out.is_file() else sorted(out.glob("part-*.jsonl"))
             print(f"   command  {name:36s} {elapsed:6.1f} s   (load before: {before})")
         for name, workers in phases.items():
@@ -161,7 +170,11 @@ def scaling(tmp: pathlib.Path, n: int, repeat: int) -> float:
         one, two = (best[single] / best[f"tracker extract --cluster local:{k}"] for k in (1, 2))
         print(f"     targets: local:2 >= 1.8x: {two:.2f}x {'met' if two >= 1.8 else 'NOT met'}; "
               f"local:1 >= 0.9x: {one:.2f}x {'met' if one >= 0.9 else 'NOT met'}")
-    return n_statements / min(times[single])  # statements a second, one process, start-up included
+    cpu = min(cpu_times)
+    print(f"   CPU time of {single}: {cpu:.1f} s, {cpu / n * 1000:.0f} ms an article, start-up "
+          f"included: {n / cpu:.1f} articles ({words / cpu:,.0f} words, {n_statements / cpu:,.0f} "
+          f"statements) a second on a core of its own")
+    return n_statements / cpu  # statements a second of one process on a core of its own
 
 
 def driver_memory(tmp: pathlib.Path, sizes: list[int]) -> None:
@@ -208,16 +221,18 @@ def million(tmp: pathlib.Path, n_statements: int, rate: Optional[float]) -> None
     print(f"\n3. Loading {n_statements:,} statements ({n_articles:,} articles; part files "
           f"{size / 1e6:,.0f} MB, written in {time.perf_counter() - started:.0f} s)")
     db = tmp / "million.db"
-    before = load()
+    before, cpu = load(), children_cpu()
     elapsed, _ = run([TRACKER, "ingest", db, "--extracted", out, "--silent"])
+    cpu = children_cpu() - cpu
     db_size = sum(pathlib.Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if pathlib.Path(f"{db}{s}").exists())
-    print(f"   tracker ingest --extracted: {elapsed:,.0f} s ({n_statements / elapsed:,.0f} statements/s; "
-          f"database {db_size / 1e6:,.0f} MB; load before: {before})")
+    print(f"   tracker ingest --extracted: {elapsed:,.0f} s, {cpu:,.0f} s of CPU ({n_statements / elapsed:,.0f} "
+          f"statements/s; database {db_size / 1e6:,.0f} MB; load before: {before})")
     if not rate:
         return
     projected = n_statements / rate
-    print(f"   extracting as many at the rate measured in 1 ({rate:.1f} statements/s in one process): "
-          f"{projected:,.0f} s on one core; loading takes {elapsed / projected:.2f} of that")
+    print(f"   extracting as many at the rate measured in 1 ({rate:.1f} statements/s of CPU, one process): "
+          f"{projected:,.0f} s on one core; loading takes {elapsed / projected:.2f} of that "
+          f"({cpu / projected:.2f} in CPU time)")
 
 
 @click.command()
