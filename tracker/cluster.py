@@ -45,11 +45,11 @@ def connect(address: str, wait: float = 60) -> Iterator[Client]:
     thread each) and stops them afterwards; anything else is a Dask scheduler address
     ("tcp://host:8786"). Waits up to `wait` seconds for a first worker."""
     m = re.fullmatch(r"local:(\d+)", address.strip())
+    if m and int(m.group(1)) < 1:
+        raise ClusterError(f"{address}: a local cluster needs at least one worker")
     cluster = None
     try:
         if m:
-            if int(m.group(1)) < 1:
-                raise ClusterError(f"{address}: a local cluster needs at least one worker")
             # forkserver: a worker starts in a second, where spawn re-imports everything; no
             # dashboard, so no profiler sampling the parser's stack every 10 ms either
             method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
