@@ -149,8 +149,8 @@ def scaling(tmp: pathlib.Path, n: int, repeat: int) -> float:
     phase_cpu: dict[str, list[float]] = {k: [] for k in commands}
     outputs = {}
     for r in range(repeat):
-        for name, args in commands.items():
-            out = tmp / f"scale-{r}-{len(outputs)}" / ("out.jsonl" if name == single else "parts")
+        for k, (name, args) in enumerate(commands.items()):
+            out = tmp / f"scale-{r}-{k}" / ("out.jsonl" if name == single else "parts")
             out.parent.mkdir(parents=True, exist_ok=True)
             before, cpu = load(), children_cpu()
             elapsed, _ = run([TRACKER, *args(out)])
