@@ -51,13 +51,15 @@ def connect(address: str, wait: float = 60) -> Iterator[Client]:
     try:
         if m:
             # forkserver: a worker starts in a second, where spawn re-imports everything; no
-            # dashboard, so no profiler sampling the parser's stack every 10 ms either
+            # dashboard, so no profiler sampling the parser's stack every 10 ms either. Dask's
+            # own log is silenced: failures are reported as lines, and its shutdown races
+            # ("failed to communicate with scheduler during heartbeat") are noise
             method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
             with dask.config.set({"distributed.worker.multiprocessing-method": method,
                                   "distributed.worker.profile.enabled": False}):
                 cluster = LocalCluster(n_workers=int(m.group(1)), threads_per_worker=1,
                                        processes=True, host="127.0.0.1", dashboard_address=None,
-                                       silence_logs=logging.ERROR)
+                                       silence_logs=logging.CRITICAL)
             client = Client(cluster)
         else:
             client = Client(address, timeout="10s")
