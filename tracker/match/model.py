@@ -1,0 +1,108 @@
+"""The matcher's model: MiniLM sentence vectors (as published) and the trained reranker.
+
+benchmarks/train_match.py trains the reranker from ../shared/claimmatch and writes the artifact,
+tracker/data/match_model.npz: for dated and undated queries, the reranker's feature names,
+standardization, weights and the calibration that turns its score into a probability, and the
+threshold. $TRACKER_MATCH_MODEL points at another artifact.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from importlib import resources
+from typing import Optional, Sequence
+
+import numpy as np
+
+from ..extract.encoder import Encoder, load_encoder
+from . import features
+
+MODEL_FILE = "data/match_model.npz"
+MAX_WORDPIECES = 128
+# what a fact-check's vector depends on: an index's vectors are valid for models of one version
+ENCODER_VERSION = f"all-MiniLM-L6-v2-mean-{MAX_WORDPIECES}"
+
+
+class MatchModelMissing(RuntimeError):
+    """No matching model: the artifact is absent (train it with benchmarks/train_match.py)."""
+
+
+class Ranker:
+    """A linear scorer over standardized features, calibrated to a probability."""
+
+    def __init__(self, names: Sequence[str], mean, scale, weights, calibration=(1.0, 0.0)):
+        missing = [n for n in names if n not in features.FEATURES]
+        if missing:
+            raise ValueError(f"the match model reads features this version lacks: {missing}")
+        self.names = list(names)
+        self.mean, self.scale, self.w = (np.asarray(a, np.float32) for a in (mean, scale, weights))
+        self.a, self.b = (float(x) for x in calibration)
+
+    def margin(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.w
+
+    def prob(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-np.clip(self.a * self.margin(x) + self.b, -30, 30)))
+
+
+class MatchModel:
+    """Sentence vectors for queries and fact-checks, and the reranker's scores."""
+
+    def __init__(self, rankers: dict[bool, Ranker], meta: Optional[dict] = None):
+        self.rankers = rankers  # dated? -> Ranker
+        self.meta = meta or {}
+        self.version = ENCODER_VERSION
+        self.dense_fields = tuple(self.meta.get("dense_fields", ("claim_reviewed",)))
+        self.threshold = float(self.meta.get("threshold", 0.5))
+        self.width = 384
+        self._encoder = None
+
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = load_encoder()
+        return self._encoder
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit sentence vectors, one row per text."""
+        return self.encoder().sentences(list(texts), MAX_WORDPIECES)
+
+    def score(self, ctx: features.Context, dated: bool) -> np.ndarray:
+        """Each candidate's probability of covering the query."""
+        ranker = self.rankers[dated]
+        return ranker.prob(features.matrix(ctx, dated)[:, [features.names(dated).index(n) for n in ranker.names]])
+
+
+def save_match_model(path, rankers: dict[bool, Ranker], meta: dict) -> None:
+    """Write the artifact benchmarks/train_match.py trains."""
+    arrays = {}
+    for dated, r in rankers.items():
+        p = "dated_" if dated else "undated_"
+        arrays.update({p + "mean": r.mean, p + "scale": r.scale, p + "w": r.w,
+                       p + "calibration": np.array([r.a, r.b], np.float32)})
+        meta[p + "names"] = r.names
+    np.savez_compressed(path, meta=np.array(json.dumps(meta)), **arrays)
+
+
+def read_match_model(path) -> MatchModel:
+    with np.load(path, allow_pickle=False) as z:
+        meta = json.loads(str(z["meta"]))
+        rankers = {}
+        for dated, p in ((True, "dated_"), (False, "undated_")):
+            rankers[dated] = Ranker(meta[p + "names"], z[p + "mean"], z[p + "scale"], z[p + "w"],
+                                    z[p + "calibration"])
+    return MatchModel(rankers, meta)
+
+
+@functools.lru_cache(maxsize=1)
+def load_match_model() -> MatchModel:
+    """The shipped matching model (or $TRACKER_MATCH_MODEL's). Raises MatchModelMissing."""
+    path = os.environ.get("TRACKER_MATCH_MODEL")
+    if not path:
+        ref = resources.files("tracker").joinpath(MODEL_FILE)
+        if not ref.is_file():
+            raise MatchModelMissing("the fact-check matching model (tracker/data/match_model.npz) is missing: "
+                                    "train it with benchmarks/train_match.py")
+        path = str(ref)
+    return read_match_model(path)
