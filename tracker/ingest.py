@@ -25,6 +25,7 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 import sqlite_utils
 
 from .models import Article, ExtractedArticle, Failure, extractor_version
+from .extracted import article_line, from_line
 from .pipeline import extract_articles
 from .store import (
     articles_with_content, checkpoint, record_failure, save_article, stored_article, tune_wal,
@@ -83,6 +84,32 @@ def ingest_articles(
             return extract_articles(articles, workers=workers, accurate=accurate)
 
     run = IngestRun(db, extractor_version(accurate), on_failure=on_failure, on_article=on_article)
+    return _drive(run, items, extract)
+
+
+def ingest_extracted(
+    db: sqlite_utils.Database,
+    items: Iterable[Union[ExtractedArticle, Failure]],
+    on_failure: Callable[[Failure], None] = lambda f: None,
+    on_article: Callable[[Article, str], None] = lambda a, status: None,
+) -> IngestReport:
+    """Store articles extracted elsewhere (tracker.extracted.read_extracted: `tracker extract
+    --cluster` output) without parsing, through the same bookkeeping as ingest_articles; each
+    article is judged against the extractor version its line carries."""
+    def articles():
+        for item in items:
+            if isinstance(item, ExtractedArticle):
+                item.article._extracted = item
+                item = item.article
+            yield item
+
+    run = ExtractedRun(db, extractor_version(False), on_failure=on_failure, on_article=on_article)
+    return _drive(run, articles(), lambda articles: (a._extracted for a in articles))
+
+
+def _drive(run: "IngestRun", items, extract: Extract) -> IngestReport:
+    """Decide, extract and store every item through the run; IngestStopped for an error that
+    is not about one input, after storing what was read before it."""
     try:
         for extracted in extract(run.to_extract(items)):
             run.store(extracted)
@@ -92,7 +119,7 @@ def ingest_articles(
     except IngestStopped:
         raise
     except Exception as e:  # extraction or storage: a database, disk or dependency problem
-        raise IngestStopped(stop_reason(e, db), run.report) from e
+        raise IngestStopped(stop_reason(e, run.db), run.report) from e
     finally:
         run.close()
     return run.report
@@ -173,14 +200,14 @@ class IngestRun:
             return Failure(_name(article), f"duplicate id {article.id!r} ({_also(row[1], article)})")
         stored = stored_article(self.db, article.id)
         if stored is not None:
-            same = stored == (content_hash, self.version)
+            same = stored == (content_hash, self.version_of(article))
             status = "unchanged" if same else "changed"
         elif self._copy_in_run(article.id, content_hash):
             status = "unchanged"
         elif any(self._untouched(other) for other, _ in articles_with_content(self.db, content_hash)):
             status = "deferred"
             self._seen.execute("insert into deferred (article) values (?)",
-                               [json.dumps(dataclasses.asdict(article))])
+                               [self.freeze(article)])
         else:
             status = "new"
         self._seen.execute("insert into seen values (?, ?, ?, ?)",
@@ -192,10 +219,10 @@ class IngestRun:
         a copy whose text is stored (or stored by this run) is unchanged, the others are new."""
         rows = self._seen.execute("select article from deferred order by n")
         for (data,) in _rows(rows):
-            article = Article(**json.loads(data))
+            article = self.thaw(data)
             content_hash = article.content_hash
             stored = self._copy_in_run(article.id, content_hash) or any(
-                version == self.version
+                version == self.version_of(article)
                 for _, version in articles_with_content(self.db, content_hash))
             status = "unchanged" if stored else "new"
             self._seen.execute("update seen set status = ? where id = ?", [status, article.id])
@@ -204,6 +231,17 @@ class IngestRun:
             else:
                 self._status[article.id] = status
                 yield article
+
+    def version_of(self, article: Article) -> str:
+        """The extractor version the article is (or will be) extracted with."""
+        return self.version
+
+    def freeze(self, article: Article) -> str:
+        """The article as kept aside while deferred (a JSON string); thaw() reads it back."""
+        return json.dumps(dataclasses.asdict(article))
+
+    def thaw(self, data: str) -> Article:
+        return Article(**json.loads(data))
 
     def _copy_in_run(self, article_id: str, content_hash: str) -> bool:
         """Whether another article of this run (stored, kept or being extracted) has this text."""
@@ -264,6 +302,22 @@ class IngestRun:
 
     def close(self) -> None:
         self._seen.close()
+
+
+class ExtractedRun(IngestRun):
+    """A run over articles extracted elsewhere: each carries its ExtractedArticle (`_extracted`),
+    whose version it is judged by and which a deferred copy keeps."""
+
+    def version_of(self, article: Article) -> str:
+        return article._extracted.version
+
+    def freeze(self, article: Article) -> str:
+        return json.dumps(article_line(article._extracted))
+
+    def thaw(self, data: str) -> Article:
+        extracted = from_line(json.loads(data), "deferred")
+        extracted.article._extracted = extracted
+        return extracted.article
 
 
 def _rows(cursor):
