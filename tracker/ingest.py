@@ -7,6 +7,7 @@ from typing import Callable, Iterable, Optional
 
 import sqlite_utils
 
+from .match_store import ingest_matcher
 from .models import Article, Failure, extractor_version
 from .pipeline import extract_articles
 from .store import article_status, record_failure, save_article
@@ -21,10 +22,12 @@ class IngestReport:
     unchanged: int = 0
     failed: int = 0
     statements: int = 0
+    matches: Optional[int] = None  # statement_matches written, when there were fact-checks
 
     def summary(self) -> str:
         return (f"Articles: {self.new} new, {self.changed} updated, {self.unchanged} unchanged, "
-                f"{self.failed} failed. Statements written: {self.statements}.")
+                f"{self.failed} failed. Statements written: {self.statements}."
+                + (f" Matched to fact-checks: {self.matches}." if self.matches is not None else ""))
 
 
 def ingest_articles(
@@ -34,16 +37,21 @@ def ingest_articles(
     on_failure: Callable[[Failure], None] = lambda f: None,
     on_article: Callable[[Article, str], None] = lambda a, status: None,
     accurate: bool = False,
+    on_note: Callable[[str], None] = lambda note: None,
 ) -> IngestReport:
     """Extract and store every article in items, one transaction each; record the failures.
 
     Unchanged articles are skipped by content hash before parsing. Streams: memory does not
     grow with the number of articles. `accurate` extracts with the accurate mode; an article
-    read by the other mode counts as changed.
+    read by the other mode counts as changed. When the database has fact-checks, the stored
+    statements are matched to them (statement_matches; `on_note` hears about the encoder).
     """
     version = extractor_version(accurate)
     report = IngestReport()
     pending: dict[str, str] = {}  # article id -> 'new' or 'changed', while it is being parsed
+    matcher = ingest_matcher(db, on_note)  # None without fact-checks: matching costs nothing
+    if matcher:
+        report.matches = 0
 
     def fail(failure: Failure) -> None:
         report.failed += 1
@@ -72,6 +80,10 @@ def ingest_articles(
             fail(Failure(article.source_path or article.id, extracted.error))
             continue
         report.statements += save_article(db, extracted)
+        if matcher:  # matching: a batch of articles' statements per encoder pass
+            report.matches += matcher.article_stored(article.id)
         setattr(report, status, getattr(report, status) + 1)
         on_article(article, status)
+    if matcher:
+        report.matches += matcher.flush()
     return report

@@ -26,12 +26,23 @@ CANDIDATES = 100  # per query, the best this many by BM25 and by cosine each go 
 BATCH = 32  # queries whose cosines are computed together
 
 
+MIN_TERMS = 3  # a statement with fewer content words is not matched at ingest (checkable())
+
+
 @dataclass
 class Query:
-    """A statement to match; its date (the article's) lets the reranker read the dates."""
+    """A statement to match; its date (the article's) lets the reranker read the dates, its
+    speaker (the statement's) is compared with the fact-checks' claimants."""
 
     text: str
     date: Optional[str] = None
+    speaker: Optional[str] = None
+
+
+def checkable(text: Optional[str]) -> bool:
+    """Whether a statement says enough to be matched to a fact-check: at least MIN_TERMS
+    content words ("He said so." and "That is true." are not worth an encoder pass)."""
+    return len(set(terms(text or ""))) >= MIN_TERMS
 
 
 @dataclass
@@ -136,7 +147,7 @@ class FactCheckIndex:
         queries = [q if isinstance(q, Query) else Query(q) for q in queries]
         if not self.records or not queries:
             return [[] for _ in queries]
-        vectors = self.model.vectors([q.text for q in queries])
+        vectors = self.model.query_vectors([q.text for q in queries])
         out = []
         for k, (q, v) in enumerate(zip(queries, vectors)):
             if k % BATCH == 0:  # one pass over the vectors for a batch of queries: it is memory-bound
