@@ -171,8 +171,8 @@ class StatementMatcher:
             [query, STATEMENTS_PER_FACT_CHECK])]
 
     def match_fact_checks(self, batch: int = 200, on_progress: Callable[[int], None] = lambda n: None) -> tuple[int, int]:
-        """Match again the statements that the new or changed fact-checks may cover, `batch`
-        fact-checks to a transaction, and remember them as done. Returns (fact-checks,
+        """Match again the statements that the new or changed fact-checks may cover (and those
+        matched to them before they changed), `batch` fact-checks to a transaction, and remember them as done. Returns (fact-checks,
         statements matched again)."""
         pending = self.pending_fact_checks()
         if not pending:
@@ -182,7 +182,12 @@ class StatementMatcher:
         for k in range(0, len(pending), batch):
             part = pending[k:k + batch]
             if has_statements:  # else nothing to match, and nothing to embed yet
-                ids = sorted({sid for fc in part for sid in self.candidate_statements(fc)})
+                ids = {sid for fc in part for sid in self.candidate_statements(fc)}
+                # and those matched to a changed fact-check's old text
+                ids.update(r[0] for r in self.db.execute(
+                    f"select statement_id from {MATCHES} where fact_check_id in ({', '.join('?' for _ in part)})",
+                    [fc.id for fc in part]))
+                ids = sorted(ids)
                 queries = []
                 for i in range(0, len(ids), 500):
                     chunk = ids[i:i + 500]
