@@ -102,20 +102,17 @@ class StatementMatcher:
     statement, at most TOP, replaced whenever the statement is matched again."""
 
     def __init__(self, db: sqlite_utils.Database, model: Optional[MatchModel] = None,
-                 on_embed: Callable[[int], None] = lambda n: None):
+                 on_embed: Callable[[int], None] = lambda n: None, index: Optional[FactCheckIndex] = None):
         self.db, self.model, self.on_embed = db, model, on_embed
-        self._index: Optional[FactCheckIndex] = None
+        self._index = index  # else the database's fact-checks, read on first use
         self._articles: list[str] = []
 
     @property
     def index(self) -> FactCheckIndex:
-        """The fact-checks' index, built on first use (and again after reload())."""
+        """The fact-checks' index, read from the database on first use unless given."""
         if self._index is None:
             self._index = fact_check_index(self.db, self.model, self.on_embed)
         return self._index
-
-    def reload(self) -> None:
-        self._index = None
 
     def match(self, queries: list[tuple[str, Query]]) -> int:
         """Match the statements (id, Query) and replace their rows in statement_matches, in one
