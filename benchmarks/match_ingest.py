@@ -61,8 +61,8 @@ def real_articles(n: int) -> list[Article]:
     if GOLD.exists():
         with open(GOLD, encoding="utf-8") as f:
             rows = [json.loads(line) for line in itertools.islice(f, n)]
-        return [Article(text=r["text"], id=f"real-{r['id']}", published=f"2016-0{1 + k % 9}-1{k % 10}")
-                for k, r in enumerate(rows)]
+        return [Article(text=r["text"], id=f"real-{r['id']}", published=r["meta"].get("publication_date"))
+                for r in rows]
     return [Article(text=SEED.read_text(encoding="utf-8"), id=f"seed-{i}", published="2022-02-05") for i in range(n)]
 
 
@@ -86,6 +86,8 @@ def main(argv=None) -> int:
     ap.add_argument("--scales", default="20000,200000", help="numbers of fact-checks (comma-separated)")
     ap.add_argument("--base", type=int, default=100_000, help="statements in the database the import is matched against")
     ap.add_argument("--new-fact-checks", type=int, default=500)
+    ap.add_argument("--articles-per-pass", type=int, default=ARTICLES_PER_PASS,
+                    help="articles whose statements share an encoder pass (1: one pass per article)")
     ap.add_argument("--db", type=pathlib.Path, default=pathlib.Path("/tmp/match-ingest-bench.db"))
     ap.add_argument("--cache", type=pathlib.Path, default=pathlib.Path("/tmp/match-cache"))
     args = ap.parse_args(argv)
@@ -109,7 +111,7 @@ def main(argv=None) -> int:
 
     articles = real_articles(args.articles)
     log(f"{len(articles)} real articles ({'PolNeAR train' if GOLD.exists() else 'seed'}), extracted "
-        f"again at each scale; matched {ARTICLES_PER_PASS} articles per encoder pass")
+        f"again at each scale; matched {args.articles_per_pass} articles per encoder pass")
     log(f"{'fact-checks':>12} {'extract ms':>10} {'write ms':>9} {'match ms':>9} {'ms/statement':>12} "
         f"{'matches':>8} {'speed with/without':>19}")
     extracted = []
@@ -118,7 +120,7 @@ def main(argv=None) -> int:
         index.lexical()
         # the repeated fact-checks have no fact_checks rows: their matches are written unchecked
         db.execute(f"PRAGMA foreign_keys = {'ON' if index is from_db else 'OFF'}")
-        matcher = StatementMatcher(db, model, index=index)
+        matcher = StatementMatcher(db, model, index=index, per_pass=args.articles_per_pass)
         t0 = time.perf_counter()
         extracted = list(extract_articles(iter(articles), workers=1))
         extract_s = (time.perf_counter() - t0) / len(extracted)
@@ -152,6 +154,8 @@ def main(argv=None) -> int:
     log(f"one statement matched alone over {len(index):,} fact-checks: "
         f"{(time.perf_counter() - t0) / len(texts) * 1000:.1f} ms (mean of {len(texts)})")
 
+    if not args.new_fact_checks:
+        return 0
     # the import direction: a database of --base statements, --new-fact-checks not matched yet
     db.execute("PRAGMA foreign_keys = ON")
     have = db.execute("select count(*) from statements").fetchone()[0]

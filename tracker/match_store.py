@@ -102,8 +102,9 @@ class StatementMatcher:
     statement, at most TOP, replaced whenever the statement is matched again."""
 
     def __init__(self, db: sqlite_utils.Database, model: Optional[MatchModel] = None,
-                 on_embed: Callable[[int], None] = lambda n: None, index: Optional[FactCheckIndex] = None):
-        self.db, self.model, self.on_embed = db, model, on_embed
+                 on_embed: Callable[[int], None] = lambda n: None, index: Optional[FactCheckIndex] = None,
+                 per_pass: int = ARTICLES_PER_PASS):
+        self.db, self.model, self.on_embed, self.per_pass = db, model, on_embed, per_pass
         self._index = index  # else the database's fact-checks, read on first use
         self._articles: list[str] = []
 
@@ -133,9 +134,9 @@ class StatementMatcher:
 
     def article_stored(self, article_id: str) -> int:
         """Ingest's step after an article is stored: its statements are matched with the next
-        ARTICLES_PER_PASS articles' (flush() matches the rest). Returns matches written now."""
+        `per_pass` articles' (flush() matches the rest). Returns matches written now."""
         self._articles.append(article_id)
-        return self.flush() if len(self._articles) >= ARTICLES_PER_PASS else 0
+        return self.flush() if len(self._articles) >= self.per_pass else 0
 
     def flush(self) -> int:
         articles, self._articles = self._articles, []
