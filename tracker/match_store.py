@@ -157,7 +157,9 @@ class StatementMatcher:
 
         def frequency(word: str) -> int:
             col = lexical.vocab.get(stem(word))
-            return int(lexical.starts[col + 1] - lexical.starts[col]) if col is not None and col + 1 < len(lexical.starts) else 0
+            if col is None or col + 1 >= len(lexical.starts):  # a piece of a number ("3" of "3.1")
+                return lexical.n
+            return int(lexical.starts[col + 1] - lexical.starts[col])
 
         rare = sorted(words, key=lambda w: (frequency(w), w))[:SEARCH_WORDS]
         if not rare:
@@ -168,10 +170,10 @@ class StatementMatcher:
             " where statements_fts match ? order by rank limit ?) found on found.rowid = statements.rowid",
             [query, STATEMENTS_PER_FACT_CHECK])]
 
-    def match_fact_checks(self, batch: int = 200, on_progress: Callable[[int], None] = lambda n: None) -> tuple[int, int]:
+    def match_fact_checks(self, batch: int = 200) -> tuple[int, int]:
         """Match again the statements that the new or changed fact-checks may cover (and those
-        matched to them before they changed), `batch` fact-checks to a transaction, and remember them as done. Returns (fact-checks,
-        statements matched again)."""
+        matched to them before they changed), `batch` fact-checks to a transaction, and remember
+        them as done. Returns (fact-checks, statements matched again)."""
         pending = self.pending_fact_checks()
         if not pending:
             return 0, 0
@@ -195,7 +197,6 @@ class StatementMatcher:
             with self.db.atomic():
                 self.db[MATCHED].upsert_all([{"fact_check_id": fc.id, "text_hash": matched_hash(fc)} for fc in part],
                                             pk="fact_check_id")
-            on_progress(len(part))
         return len(pending), statements
 
 
