@@ -430,10 +430,10 @@ def import_claimreview(db_path, sources, silent):
         fact_checks, statements = StatementMatcher(db, on_embed=lambda n: None if silent else echo_note(
             f"embedding {n} fact-checks for matching (once; a few minutes for 20,000)")).match_fact_checks()
     except NoFactChecks:
-        fact_checks = 0
+        fact_checks = statements = 0
     except (EncoderMissing, MatchModelMissing) as e:
         echo_note(f"statements not matched to the fact-checks: {e}")
-        fact_checks = 0
+        fact_checks = statements = 0
     if statements and not silent:
         click.echo(f"Statements matched again: {statements} (those the {fact_checks} new or "
                    f"changed fact-checks may cover).")
