@@ -101,6 +101,8 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
     safe: unchanged articles are skipped, changed ones replace their statements.
     Inputs that cannot be read are reported, recorded in the failures table,
     and make the exit status 1; the good inputs of the run are still ingested.
+    When DB has fact-checks (tracker import-claimreview), every statement is
+    matched against them and the matches kept in statement_matches.
 
     \b
     Example:
