@@ -127,10 +127,10 @@ def main(argv=None) -> int:
 
 
 def per_query_ms_encoder(model, texts) -> float:
-    model.vectors(texts[:2])
+    model.query_vectors(texts[:2])
     t = time.perf_counter()
     for text in texts:
-        model.vectors([text])
+        model.query_vectors([text])
     return (time.perf_counter() - t) / len(texts) * 1000
 
 

@@ -123,7 +123,7 @@ def main(argv=None) -> int:
     meta = {"version": "match.1", "dense_fields": ["claim_reviewed"],
             "trained_on": "CheckThat! 2021-22 Task 2B train sentences, PolitiFact ClaimReviews"}
     index = claimmatch.built_index(MatchModel({}, meta=meta), args.cache)
-    cands = candidates(index, qs, index.model.vectors([q.text for _, q in qs]), gold)
+    cands = candidates(index, qs, index.model.query_vectors([q.text for _, q in qs]), gold)
     log(f"candidates of {len(qs)} train sentences: {time.perf_counter() - t0:.0f}s; "
         f"a right one among them for {sum(c[2].any() for c in cands) / len(cands):.3f}")
 

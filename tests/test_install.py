@@ -109,3 +109,28 @@ def test_plain_install_serves_any_database_with_the_setup(plain_venv, browse_db,
     shutil.copy(browse_db, db)
     with datasette_server(db, datasette=str(venv / "bin" / "datasette"), env=env) as base:
         check_setup(base)
+
+
+def test_plain_install_ingests_beside_fact_checks_without_the_encoder(plain_venv, tmp_path):
+    """Matching needs the MiniLM encoder (not in a plain install): ingest and import say so in
+    one line and store everything else."""
+    db = tmp_path / "checks.db"
+    review = {"@type": "ClaimReview", "url": "https://factcheck.example/pier",
+              "claimReviewed": "The pier will be rebuilt by May.", "reviewRating": {"alternateName": "False"}}
+    source = tmp_path / "reviews.jsonl"
+    source.write_text(json.dumps(review) + "\n", encoding="utf-8")
+    assert tracker(plain_venv, "import-claimreview", db, source).returncode == 0
+    article = tmp_path / "pier.txt"
+    article.write_text('"We will rebuild the pier by May," Mayor Ann Lee said on Monday.\n', encoding="utf-8")
+    out = tracker(plain_venv, "ingest", db, article, "--silent", "--workers", "1")
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+    assert "Note: statements not matched to fact-checks" in out.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("select count(*) from statements").fetchone()[0] == 1
+    assert conn.execute("select count(*) from statement_matches").fetchone()[0] == 0
+    review.update(url="https://factcheck.example/pier-2", claimReviewed="The pier cost $4 million.")
+    source.write_text(json.dumps(review) + "\n", encoding="utf-8")
+    again = tracker(plain_venv, "import-claimreview", db, source)
+    assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
+    assert "Note: statements not matched to the fact-checks" in again.stderr
+    assert conn.execute("select count(*) from fact_checks").fetchone()[0] == 2

@@ -70,6 +70,10 @@ def read(paths, options: dict) -> Iterator[Article | Failure]:
     return read_inputs(list(paths), **options)
 
 
+def echo_note(note: str) -> None:
+    click.echo(f"Note: {note}", err=True)
+
+
 def echo_failure(failure: Failure) -> None:
     click.echo(f"Error: {failure}", err=True)
 
@@ -106,6 +110,8 @@ def ingest(db_path, paths, silent, workers, accurate, extracted, **options):
     and make the exit status 1; the good inputs of the run are still ingested.
     An error that is not about one input (a missing dependency, a full disk)
     stops the run with exit status 2, after storing what was read before it.
+    When DB has fact-checks (tracker import-claimreview), every statement is
+    matched against them and the matches kept in statement_matches.
 
     \b
     Example:
@@ -135,10 +141,11 @@ def ingest(db_path, paths, silent, workers, accurate, extracted, **options):
                 from .ingest import ingest_extracted
 
                 report = ingest_extracted(db, read_extracted(paths), on_failure=echo_failure,
-                                          on_article=advance)
+                                          on_article=advance, on_note=echo_note)
             else:
                 report = ingest_articles(db, items, workers=workers, on_failure=echo_failure,
-                                         on_article=advance, accurate=accurate)
+                                         on_article=advance, accurate=accurate,
+                                         on_note=echo_note)
         except IngestStopped as e:
             report, stopped = e.report, e
         else:
@@ -481,14 +488,18 @@ def import_claimreview(db_path, sources, silent, allow_private):
     table; importing again updates it by its url. Where one names an ingested
     article's url and claim, the verdict is added to that claim's reviews.
     A broken object is reported with its position and the rest imports
-    (exit status 1).
+    (exit status 1). The statements that new or changed fact-checks may cover
+    are then matched again (statement_matches).
 
     \b
     Example:
         tracker import-claimreview tracker.db claimreview.jsonl
         tracker import-claimreview tracker.db https://factcheck.example/bridge-cost
     """
+    from .extract import EncoderMissing
     from .factchecks import import_fact_checks
+    from .match import MatchModelMissing
+    from .match_store import NoFactChecks, StatementMatcher
     from .store import open_db
 
     db = open_db(db_path)
@@ -499,6 +510,17 @@ def import_claimreview(db_path, sources, silent, allow_private):
     report = import_fact_checks(db, sources, on_error=report_error, allow_private=allow_private)
     if not silent:
         click.echo(report.summary())
+    try:
+        fact_checks, statements = StatementMatcher(db, on_embed=lambda n: None if silent else echo_note(
+            f"embedding {n} fact-checks for matching (once; a few minutes for 20,000)")).match_fact_checks()
+    except NoFactChecks:
+        fact_checks = statements = 0
+    except (EncoderMissing, MatchModelMissing) as e:
+        echo_note(f"statements not matched to the fact-checks: {e}")
+        fact_checks = statements = 0
+    if statements and not silent:
+        click.echo(f"Statements matched again: {statements} (those the {fact_checks} new or "
+                   f"changed fact-checks may cover).")
     if report.broken or report.failed_sources:
         sys.exit(1)
 

@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 
 import sqlite_utils
 
+from .match_store import ingest_matcher
 from .models import Article, ExtractedArticle, Failure, extractor_version
 from .extracted import article_line, from_line
 from .pipeline import extract_articles
@@ -42,10 +43,12 @@ class IngestReport:
     unchanged: int = 0
     failed: int = 0
     statements: int = 0
+    matches: Optional[int] = None  # statement_matches written, when there were fact-checks
 
     def summary(self) -> str:
         return (f"Articles: {self.new} new, {self.changed} updated, {self.unchanged} unchanged, "
-                f"{self.failed} failed. Statements written: {self.statements}.")
+                f"{self.failed} failed. Statements written: {self.statements}."
+                + (f" Matched to fact-checks: {self.matches}." if self.matches is not None else ""))
 
 
 class IngestStopped(Exception):
@@ -68,13 +71,15 @@ def ingest_articles(
     on_article: Callable[[Article, str], None] = lambda a, status: None,
     accurate: bool = False,
     extract: Optional[Extract] = None,
+    on_note: Callable[[str], None] = lambda note: None,
 ) -> IngestReport:
     """Extract and store every article in items, one transaction each; record the failures.
 
     Unchanged articles are skipped by content hash before parsing. Streams: memory does not
     grow with the number of articles. `accurate` extracts with the accurate mode; an article
     read by the other mode counts as changed. `extract` replaces the spaCy pipeline (it takes
-    articles and yields them extracted, in order).
+    articles and yields them extracted, in order). When the database has fact-checks, the
+    stored statements are matched to them (statement_matches; `on_note` hears about the encoder).
 
     Raises IngestStopped for an error that is not about one input, after storing what was
     read before it.
@@ -83,7 +88,8 @@ def ingest_articles(
         def extract(articles):
             return extract_articles(articles, workers=workers, accurate=accurate)
 
-    run = IngestRun(db, extractor_version(accurate), on_failure=on_failure, on_article=on_article)
+    run = IngestRun(db, extractor_version(accurate), on_failure=on_failure, on_article=on_article,
+                    on_note=on_note)
     return _drive(run, items, extract)
 
 
@@ -92,6 +98,7 @@ def ingest_extracted(
     items: Iterable[Union[ExtractedArticle, Failure]],
     on_failure: Callable[[Failure], None] = lambda f: None,
     on_article: Callable[[Article, str], None] = lambda a, status: None,
+    on_note: Callable[[str], None] = lambda note: None,
 ) -> IngestReport:
     """Store articles extracted elsewhere (tracker.extracted.read_extracted: `tracker extract
     --cluster` output) without parsing, through the same bookkeeping as ingest_articles; each
@@ -103,7 +110,8 @@ def ingest_extracted(
                 item = item.article
             yield item
 
-    run = ExtractedRun(db, extractor_version(False), on_failure=on_failure, on_article=on_article)
+    run = ExtractedRun(db, extractor_version(False), on_failure=on_failure, on_article=on_article,
+                       on_note=on_note)
     return _drive(run, articles(), lambda articles: (a._extracted for a in articles))
 
 
@@ -142,10 +150,14 @@ class IngestRun:
 
     def __init__(self, db: sqlite_utils.Database, version: str, *,
                  on_failure: Callable[[Failure], None] = lambda f: None,
-                 on_article: Callable[[Article, str], None] = lambda a, status: None):
+                 on_article: Callable[[Article, str], None] = lambda a, status: None,
+                 on_note: Callable[[str], None] = lambda note: None):
         self.db, self.version = db, version
         self.on_failure, self.on_article = on_failure, on_article
         self.report = IngestReport()
+        self.matcher = ingest_matcher(db, on_note)  # None without fact-checks: costs nothing
+        if self.matcher:
+            self.report.matches = 0
         self.stopped: Optional[str] = None  # why reading stopped early, if it did
         self._status: dict[str, str] = {}  # article id -> status, while it is being extracted
         self._stored = 0
@@ -265,6 +277,8 @@ class IngestRun:
             self.fail(Failure(_name(article), extracted.error))
             return
         self.report.statements += save_article(self.db, extracted)
+        if self.matcher:  # a batch of articles' statements per encoder pass
+            self.report.matches += self.matcher.article_stored(article.id)
         self._count(article, status)
         self._stored += 1
         if self._stored % 200 == 0:
@@ -295,7 +309,10 @@ class IngestRun:
         self.on_article(article, status)
 
     def finish(self) -> None:
-        """Checkpoint the database (the WAL back to nothing); IngestStopped if reading stopped."""
+        """Match what is left, checkpoint the database (the WAL back to nothing); IngestStopped
+        if reading stopped."""
+        if self.matcher:
+            self.report.matches += self.matcher.flush()
         checkpoint(self.db)
         if self.stopped:
             raise IngestStopped(self.stopped, self.report)

@@ -124,6 +124,28 @@ TABLES = {
         "indexes": [["rating"], ["reviewer"], ["claimant"], [DescIndex("date_published")],
                     ["url"]],
     },
+    # Statements matched to the fact-checks that cover them (issue 17), kept above the match
+    # model's threshold by tracker.match_store at ingest and at import-claimreview.
+    "statement_matches": {
+        "columns": {"statement_id": str, "fact_check_id": str, "score": float},
+        "pk": ("statement_id", "fact_check_id"),
+        "foreign_keys": [("statement_id", "statements", "id"), ("fact_check_id", "fact_checks", "id")],
+        "indexes": [["fact_check_id"], [DescIndex("score")]],
+    },
+}
+
+# Views over the tables, by name (created or replaced by ensure_schema).
+VIEWS = {
+    # Each statement's matched fact-checks with their verdicts, for pages that show "already
+    # checked: False (PolitiFact)": filter on statement_id, claim_id or article_id.
+    "statement_fact_checks": """
+select statement_matches.statement_id, statements.article_id, statements.claim_id,
+  statements.speaker, statements.claim, statements.published, statement_matches.score,
+  statement_matches.fact_check_id, fact_checks.rating, fact_checks.reviewer,
+  fact_checks.claim_reviewed, fact_checks.claimant, fact_checks.url, fact_checks.date_published
+from statement_matches
+join statements on statements.id = statement_matches.statement_id
+join fact_checks on fact_checks.id = statement_matches.fact_check_id""".strip(),
 }
 
 
@@ -144,6 +166,8 @@ SORT_KEYS = {
               "coalesce(last_published, '') || ' ' || id",
     "reviews": "coalesce(date_published, created_at, '') || ' ' || id",
     "fact_checks": "coalesce(date_published, '') || ' ' || id",
+    # surest first
+    "statement_matches": "printf('%.6f', score) || ' ' || statement_id || ' ' || fact_check_id",
 }
 # Columns a page filters on (Datasette's facets), each indexed together with the sort key: a
 # filtered page then reads its rows in order instead of sorting every match: on 1M statements
@@ -295,6 +319,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             for columns in spec.get("indexes", []):
                 table.create_index(columns, if_not_exists=True, find_unique_name=False)
         ensure_sort_keys(db)
+        for name, sql in VIEWS.items():
+            db.create_view(name, sql, replace=True)  # nothing to do when unchanged
         for name, spec in TABLES.items():
             if spec.get("fts") and not db[f"{name}_fts"].exists():
                 db[name].enable_fts(spec["fts"], create_triggers=True,
@@ -352,6 +378,9 @@ def save_article(db: sqlite_utils.Database, extracted: ExtractedArticle,
     article, statements = extracted.article, extracted.statements
     with transaction(db):
         old_counts = _speaker_counts(db, article.id)
+        # their matches go with them (the matching step of ingest matches the new ones)
+        db.execute("delete from statement_matches where statement_id in"
+                   " (select id from statements where article_id = ?)", [article.id])
         db.execute("delete from statements where article_id = ?", [article.id])
         _add_speaker_counts(db, old_counts, -1)
         _upsert(db, "articles", article_row(article, len(statements), extracted.version))

@@ -90,9 +90,10 @@ class Encoder:
     def _linear(self, x, name):
         return x @ self.w[name + ".weight"].T + self.w[name + ".bias"]
 
-    def forward(self, ids: np.ndarray) -> list[np.ndarray]:
+    def forward(self, ids: np.ndarray, mask: np.ndarray | None = None) -> list[np.ndarray]:
         """Hidden states of every layer for one sequence of token ids (n,), or for a batch of
-        sequences of one length (b, n): (n, width) or (b, n, width) per layer."""
+        sequences of one length (b, n): (n, width) or (b, n, width) per layer. A batch of
+        padded sequences gives `mask` (b, n), 1 for real wordpieces: padding is not attended to."""
         w, heads = self.w, self.heads
         ids = np.asarray(ids)
         b, n = (1, len(ids)) if ids.ndim == 1 else ids.shape
@@ -108,6 +109,8 @@ class Encoder:
             q, k, v = (self._linear(x, p + "attention.self." + m).reshape(b, n, heads, d).transpose(0, 2, 1, 3)
                        for m in ("query", "key", "value"))
             a = q @ k.transpose(0, 1, 3, 2)
+            if mask is not None:
+                a += np.where(mask, 0, -1e4).astype(np.float32)[:, None, None, :]
             a -= a.max(-1, keepdims=True)
             a *= 1 / np.sqrt(d)
             np.exp(a, out=a)
@@ -120,20 +123,25 @@ class Encoder:
             states.append(x if ids.ndim == 1 else x.reshape(b, n, -1))
         return states
 
-    def sentences(self, texts: list[str], limit: int = 128, batch: int = 64) -> np.ndarray:
+    def sentences(self, texts: list[str], limit: int = 128, batch: int = 32) -> np.ndarray:
         """Unit sentence vectors of texts, one row each, as sentence-transformers pools
         all-MiniLM-L6-v2: the mean of the last layer over [CLS], the first `limit` - 2 wordpieces
-        and [SEP]. Texts of one length are read together (no padding, so no mask is needed)."""
+        and [SEP]. Texts are read in batches of similar length, padded and masked: one pass
+        over many short sentences costs about half as much as one pass per sentence."""
         seqs = [np.concatenate([[self.cls], e.ids[: limit - 2], [self.sep]]).astype(np.int64)
                 for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
         out = np.zeros((len(seqs), self.w["embeddings.word_embeddings.weight"].shape[1]), np.float32)
-        by_length: dict[int, list[int]] = {}
-        for k, s in enumerate(seqs):
-            by_length.setdefault(len(s), []).append(k)
-        for rows in by_length.values():
-            for i in range(0, len(rows), batch):
-                part = rows[i:i + batch]
-                out[part] = self.forward(np.stack([seqs[k] for k in part]))[-1].mean(1)
+        order = sorted(range(len(seqs)), key=lambda k: len(seqs[k]))
+        for i in range(0, len(order), batch):
+            part = order[i:i + batch]
+            n = len(seqs[part[-1]])
+            ids = np.zeros((len(part), n), np.int64)
+            mask = np.zeros((len(part), n), np.float32)
+            for row, k in enumerate(part):
+                ids[row, :len(seqs[k])] = seqs[k]
+                mask[row, :len(seqs[k])] = 1
+            last = self.forward(ids, mask if mask.min() == 0 else None)[-1]
+            out[part] = (last * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
     def wordpieces(self, text: str) -> tuple[np.ndarray, np.ndarray]:

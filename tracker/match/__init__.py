@@ -11,7 +11,7 @@ benchmarks/train_match.py). Queries may carry a date (Query(text, date)) which t
 """
 
 from ..claimreview import FactCheck
-from .index import FactCheckIndex, Match, Query
+from .index import FactCheckIndex, Match, Query, checkable
 from .model import MatchModel, MatchModelMissing, load_match_model
 
-__all__ = ["FactCheck", "FactCheckIndex", "Match", "MatchModel", "MatchModelMissing", "Query", "load_match_model"]
+__all__ = ["FactCheck", "FactCheckIndex", "Match", "MatchModel", "MatchModelMissing", "Query", "checkable", "load_match_model"]

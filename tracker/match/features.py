@@ -44,6 +44,7 @@ class Context:
     cos: dict[str, np.ndarray]  # field -> cosine of the query's vector with every fact-check's
     numbers: frozenset[str]
     fact_numbers: list[frozenset[str]]  # per candidate
+    claimant_checks: Optional[np.ndarray] = None  # per candidate: its claimant's fact-checks, log, as a share of the most checked's
     days: Optional[np.ndarray] = None  # per candidate: review's date minus the query's, in days (nan: none)
     claim_days: Optional[np.ndarray] = None  # per candidate: the checked claim's date minus the query's
     cache: dict = field(default_factory=dict)
@@ -122,6 +123,14 @@ def numbers_shared(ctx):
 def numbers_missing(ctx):
     """The query states a number the claim does not."""
     return np.array([bool(ctx.numbers - f) for f in ctx.fact_numbers], np.float32)
+
+
+@feature("claimant_prior")
+def claimant_prior(ctx):
+    """How often the index checks the candidate's claimant, relative to its most checked one (so
+    the same in a small index as in a big one): statements that get checked come from the
+    speakers checked often."""
+    return ctx.claimant_checks
 
 
 # A fact-check comes days after the statement it checks, or long before, when the statement

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Iterable, Optional, Union
@@ -26,12 +27,23 @@ CANDIDATES = 100  # per query, the best this many by BM25 and by cosine each go 
 BATCH = 32  # queries whose cosines are computed together
 
 
+MIN_TERMS = 3  # a statement with fewer content words is not matched at ingest (checkable())
+
+
 @dataclass
 class Query:
-    """A statement to match; its date (the article's) lets the reranker read the dates."""
+    """A statement to match; its date (the article's) lets the reranker read the dates, its
+    speaker (the statement's) is compared with the fact-checks' claimants."""
 
     text: str
     date: Optional[str] = None
+    speaker: Optional[str] = None
+
+
+def checkable(text: Optional[str]) -> bool:
+    """Whether a statement says enough to be matched to a fact-check: at least MIN_TERMS
+    content words ("He said so." and "That is true." are not worth an encoder pass)."""
+    return len(set(terms(text or ""))) >= MIN_TERMS
 
 
 @dataclass
@@ -39,6 +51,11 @@ class Match:
     url: str
     score: float  # the reranker's probability that the fact-check covers the query
     fact_check: FactCheck
+
+
+def claimant_key(name: Optional[str]) -> str:
+    """A claimant's name as counted: lower-cased, spaces collapsed ('' for none)."""
+    return " ".join((name or "").lower().split())
 
 
 def day_number(value: Optional[str]) -> float:
@@ -111,6 +128,11 @@ class FactCheckIndex:
             self._lexical = {"claim_reviewed": BM25(claims, vocab), "headline": BM25(heads, vocab),
                              "both": BM25([a + b for a, b in zip(claims, heads)], vocab)}
             self._numbers = [numbers(fc.claim_reviewed or "") for fc in self.records]
+            claimants = Counter(claimant_key(fc.claimant) for fc in self.records)
+            claimants.pop("", None)
+            most = np.log1p(max(claimants.values(), default=1))
+            self._claimant_checks = np.array([np.log1p(claimants.get(claimant_key(fc.claimant), 0)) / most
+                                              for fc in self.records], np.float32)
             self._days = np.array([day_number(fc.date_published) for fc in self.records])
             self._claim_days = np.array([day_number(fc.claim_date) for fc in self.records])
         return self._lexical
@@ -124,7 +146,8 @@ class FactCheckIndex:
         cos = cos or {f: v @ vector for f, v in self.vectors.items()}
         k = min(CANDIDATES, len(self.records))
         cand = np.union1d(np.argpartition(-bm25["both"], k - 1)[:k], np.argpartition(-cos["claim_reviewed"], k - 1)[:k])
-        ctx = Context(cand, bm25, cos, numbers(query.text), [self._numbers[j] for j in cand])
+        ctx = Context(cand, bm25, cos, numbers(query.text), [self._numbers[j] for j in cand],
+                      claimant_checks=self._claimant_checks[cand])
         if query.date:
             day = day_number(query.date)
             ctx.days = self._days[cand] - day
@@ -136,7 +159,7 @@ class FactCheckIndex:
         queries = [q if isinstance(q, Query) else Query(q) for q in queries]
         if not self.records or not queries:
             return [[] for _ in queries]
-        vectors = self.model.vectors([q.text for q in queries])
+        vectors = self.model.query_vectors([q.text for q in queries])
         out = []
         for k, (q, v) in enumerate(zip(queries, vectors)):
             if k % BATCH == 0:  # one pass over the vectors for a batch of queries: it is memory-bound

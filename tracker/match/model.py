@@ -21,6 +21,9 @@ from . import features
 
 MODEL_FILE = "data/match_model.npz"
 MAX_WORDPIECES = 128
+# a statement's first 64 wordpieces: a longer one (a few in a hundred) costs twice as much to
+# embed, and its first 64 carry its claim
+MAX_QUERY_WORDPIECES = 64
 # what a fact-check's vector depends on: an index's vectors are valid for models of one version
 ENCODER_VERSION = f"all-MiniLM-L6-v2-mean-{MAX_WORDPIECES}"
 
@@ -65,8 +68,12 @@ class MatchModel:
         return self._encoder
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit sentence vectors, one row per text."""
+        """Unit sentence vectors of fact-checks, one row per text."""
         return self.encoder().sentences(list(texts), MAX_WORDPIECES)
+
+    def query_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit sentence vectors of statements to match, one row per text."""
+        return self.encoder().sentences(list(texts), MAX_QUERY_WORDPIECES)
 
     def score(self, ctx: features.Context, dated: bool) -> np.ndarray:
         """Each candidate's probability of covering the query."""
