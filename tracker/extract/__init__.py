@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 from importlib import resources
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 from ..models import Statement
 from . import cues
@@ -36,6 +36,28 @@ FILTERED_FRAMES = frozenset({"ccomp", "xcomp", "dobj", "noun", "paren", "colon",
 STRUCTURAL_FRAMES = frozenset({"according", "trailing", "quote", "lightnoun"})
 MIN_ORPHAN_WORDS = 4
 SCARE_QUOTE_WORDS = 3
+
+
+class Candidate(NamedTuple):
+    """One candidate attribution the learned model scored, as extract_parsed's `collect` receives
+    it (benchmarks/train.py learns from them; benchmarks/candidates.py proves a change keeps them).
+    Offsets are into the article text; an unclaimed quotation has frame "orphan" and no cue."""
+
+    features: list
+    start: int  # the content span
+    end: int
+    group: int  # the alternatives of one cue share a group
+    cue_start: Optional[int]
+    cue_end: Optional[int]
+    frame: str
+    variant: str
+    speaker_start: Optional[int] = None
+    speaker_end: Optional[int] = None
+    source: Optional[str] = None
+    channel: Optional[tuple] = None  # (start, end) of a channel mention attached to the cue
+    carried: bool = False  # '"A," he said. "B."': the content carried on over the frame
+    structural: bool = False  # the frame's structure is its evidence: it stands whatever its score
+    score: float = 1.0
 
 
 @functools.lru_cache(maxsize=None)
@@ -92,8 +114,7 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], weights: Opt
     tracker.extract.model) scores every candidate attribution; per cue the best candidate is kept
     when its probability reaches `threshold` (default: the one stored with the model).
     `model=False` (or explicit `weights`) uses the frames alone, filtered by cue weights.
-    `collect`, a list, receives (features, content start, content end, cue group, cue start, cue
-    end) for every candidate (what benchmarks/train.py learns from).
+    `collect`, a list, receives a Candidate for every candidate the model scores.
     A model with a span scorer (the accurate mode: load_model(accurate=True)) encodes the text
     with MiniLM first, unless `encoded` gives its (vectors, offsets) already.
     """
@@ -186,13 +207,13 @@ def _extract_model(text: str, chunks, model, threshold, collect, encoded=None) -
                 best = alternatives[k]
                 best.score = model.prob(hlist[k])
             for att, feats, h in zip(alternatives, flist, hlist):
-                if collect is not None:
-                    collect.append((feats, base + att.content_start, base + att.content_end, group,
-                                    base + att.cue_start, base + att.cue_end))
                 if model.r is None:
                     att.score = model.prob(h)
                     if best is None or att.score > best.score:
                         best = att
+            if collect is not None:
+                structural = _structural(alternatives[0])
+                collect.extend(_candidate(att, feats, base, group, structural) for att, feats in zip(alternatives, flist))
             group += 1
             if best is None:
                 continue
@@ -217,7 +238,7 @@ def _extract_model(text: str, chunks, model, threshold, collect, encoded=None) -
             nonlocal group
             p = model.prob(hashed(feats))
             if collect is not None:
-                collect.append((feats, qs, qe, group, None, None))
+                collect.append(Candidate(feats, qs, qe, group, None, None, "orphan", "base", score=p))
             group += 1
             return p if p >= threshold else None
 
@@ -227,6 +248,18 @@ def _extract_model(text: str, chunks, model, threshold, collect, encoded=None) -
     for i, st in enumerate(statements):
         st.position = i
     return statements
+
+
+def _candidate(att: Attribution, feats: list, base: int, group: int, structural: bool) -> Candidate:
+    def shift(s, e):
+        return (base + s, base + e) if s is not None else (None, None)
+
+    ch = att.channel_token
+    return Candidate(feats, base + att.content_start, base + att.content_end, group, base + att.cue_start,
+                     base + att.cue_end, att.frame, att.extra.get("variant", "base"),
+                     *shift(att.speaker_start, att.speaker_end), att.source,
+                     shift(ch.idx, ch.idx + len(ch.text)) if ch is not None else None,
+                     bool(att.extra.get("cont")), structural, att.score)
 
 
 def _structural(att: Attribution) -> bool:
