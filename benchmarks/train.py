@@ -52,7 +52,7 @@ from tracker.extract import extract_parsed  # noqa: E402
 from tracker.extract.clean import parse_text  # noqa: E402
 from tracker.extract.model import BITS, TUNED, Model, hashed  # noqa: E402
 from tracker.extract.neural import span_indices  # noqa: E402
-from tracker.extract.rules import trim_chars  # noqa: E402
+from tracker.extract.syntax import trim_chars  # noqa: E402
 from tracker.nlp import load_nlp  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "tracker" / "data" / "attribution_model.npz"

@@ -13,7 +13,8 @@ from tracker.extract import extract_parsed, extract_text
 from tracker.extract.encoder import LAYERS, STEP, WINDOW, Encoder, load_encoder, model_dir, windows
 from tracker.extract.model import load_model
 from tracker.extract.neural import ROLES, SpanScorer, span_indices, span_representation, token_vectors
-from tracker.extract.rules import SentenceFinder, trim_chars
+from tracker.extract.finder import SentenceFinder
+from tracker.extract.syntax import trim_chars
 from tracker.models import ACCURATE_VERSION, EXTRACTOR_VERSION
 from tracker.nlp import load_nlp
 

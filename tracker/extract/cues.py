@@ -154,6 +154,9 @@ PRONOUNS_OTHER = frozenset("it they them its their this that these those who whi
 NEGATING_HEADS = frozenset("decline refuse fail neglect".split())
 NEGATION_WORDS = frozenset("not n't never no nor".split())
 
+# Pronouns that head a clause without speaking: "it said" is a document's, "which said" a noun's.
+NOT_SUBJECTS = frozenset({"it", "there", "this", "that", "which", "what"})
+
 # Cue words that are never a speaker name (a guard against "Also Read" and headlines).
 NOT_SPEAKERS = frozenset("read also said says watch related more".split())
 

@@ -53,12 +53,11 @@ class ArticleSpeakers:
         self.last_person: Optional[str] = None
         self.last_group: Optional[str] = None
         self.documents: dict = {}  # document head lemma -> Resolved owner
-        self.title_owner: dict[str, str] = {}  # lower-cased head title noun phrase -> person
         self.ents: list = []
         self.ent_at: dict = {}  # token index -> entity span, for the chunk being read
 
     # -- registration
-    def observe_doc(self, doc, text_of=None) -> None:
+    def observe_doc(self, doc) -> None:
         """Register the people, organizations and titles named in a parsed chunk."""
         self.ents = list(doc.ents)  # doc.ents is rebuilt on every access: read it once
         self.ent_at = {}
@@ -157,13 +156,12 @@ class ArticleSpeakers:
         if doc is not None:
             ent = self.ent_at.get(head.i)
             if ent is not None and ent.label_ == "PERSON":
-                if True:
-                    p = self.by_surname.get(_clean_name(ent.text).split()[-1].lower()) if _clean_name(ent.text) else None
-                    if p is None:
-                        p = self.add_person(ent)
-                    if p is not None:
-                        self.last_person = p.name
-                        return Resolved(p.name, "person")
+                p = self.by_surname.get(_clean_name(ent.text).split()[-1].lower()) if _clean_name(ent.text) else None
+                if p is None:
+                    p = self.add_person(ent)
+                if p is not None:
+                    self.last_person = p.name
+                    return Resolved(p.name, "person")
         # a surname alone
         if bare and bare.split()[-1].lower() in self.by_surname and (head is None or head.pos_ == "PROPN") and len(bare.split()) <= 3:
             p = self.by_surname[bare.split()[-1].lower()]
@@ -190,18 +188,17 @@ class ArticleSpeakers:
         if head is not None:
             ent = self.ent_at.get(head.i)
             if ent is not None:
-                if True:
-                    name = _clean_name(ent.text)
-                    name = name[4:] if name.lower().startswith("the ") else name
-                    if ent.label_ == "GPE":
-                        return Resolved(cues.ALIASES.get(name, name), "government")
-                    if ent.label_ == "ORG":
-                        if name.lower() in cues.MEDIA:
-                            return Resolved(name, "media")
-                        return Resolved(self.orgs.get(name, cues.ALIASES.get(name, name)), "organization")
-                    if ent.label_ == "NORP":
-                        self.last_group = name
-                        return Resolved(name, "group")
+                name = _clean_name(ent.text)
+                name = name[4:] if name.lower().startswith("the ") else name
+                if ent.label_ == "GPE":
+                    return Resolved(cues.ALIASES.get(name, name), "government")
+                if ent.label_ == "ORG":
+                    if name.lower() in cues.MEDIA:
+                        return Resolved(name, "media")
+                    return Resolved(self.orgs.get(name, cues.ALIASES.get(name, name)), "organization")
+                if ent.label_ == "NORP":
+                    self.last_group = name
+                    return Resolved(name, "group")
             if lemma in cues.MEDIA_HEADS:
                 return Resolved(text, "media")
             if any(w in low for w in cues.GOVERNMENT_WORDS):
@@ -285,3 +282,16 @@ def peek(speakers: "ArticleSpeakers", head, span_text: str) -> Resolved:
         return speakers.resolve(head, span_text)
     finally:
         speakers.last_person, speakers.last_group, speakers.documents = saved
+
+
+def remember_subject(sent, speakers: "ArticleSpeakers") -> None:
+    """The subject of a sentence's main verb is who a later 'he' most likely means."""
+    root = sent.root
+    for c in root.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            if c.ent_type_ == "PERSON" or c.lemma_.lower() in cues.PERSON_NOUNS and c.tag_ == "NN":
+                text = " ".join(t.text for t in c.subtree if not t.is_punct)
+                if len(text) < 80:
+                    r = speakers.resolve(c, text)
+                    speakers.spoke(r)
+            break
