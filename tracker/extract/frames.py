@@ -205,26 +205,7 @@ def verb_context(finder, tok, sent, lem) -> Optional[Verb]:
     particle = next((c for c in children if c.dep_ == "prt" and c.i == tok.i + 1), None)
     if particle is not None:
         cue_e = particle.idx + len(particle.text)
-    channel_tok = None
-    source = None
-    # "told CNN", "said in a statement", "in an interview with CNN"
-    for c in children:
-        if c.dep_ in ("dobj", "dative") and lem == "tell" and c.text.lower() in cues.MEDIA:
-            channel_tok = c
-        if c.dep_ == "prep" and c.lower_ in ("in", "on", "to", "with", "during"):
-            for p in c.children:
-                if p.dep_ == "pobj":
-                    if p.lemma_.lower() in cues.SOURCE_NOUNS and p.lemma_.lower() not in ("spokesperson", "aide"):
-                        source = cues.SOURCE_NOUNS[p.lemma_.lower()]
-                    if " ".join(t.text for t in doc[np_range(p)[0]:np_range(p)[1] + 1]).lower() in cues.MEDIA:
-                        channel_tok = p
-                    for pp in p.children:
-                        if pp.dep_ == "prep":
-                            for ppp in pp.children:
-                                if ppp.dep_ == "pobj" and ppp.text.lower() in cues.MEDIA:
-                                    channel_tok = ppp
-    if lem == "tweet":
-        source = "tweet"
+    channel_tok, source = _channel_and_source(tok, lem)
     # a quotation right after the frame: said: "..." / said, "..."
     frame_end = max(tok.i, subj.i if subj is not None and subj.i > tok.i else tok.i)
     if subj is not None and subj.i > tok.i:
@@ -240,6 +221,32 @@ def verb_context(finder, tok, sent, lem) -> Optional[Verb]:
         q_after = finder.quote_after(doc[frame_end].idx + len(doc[frame_end].text))
     return Verb(finder, tok, sent, lem, subj, clause, xcomp, dobj, oprd, particle, cue_s, cue_e, channel_tok,
                 source, q_after, finder.quote_at(tok.idx))
+
+
+def _channel_and_source(tok, lem: str) -> tuple:
+    """(the media mention, the source noun) a verb names: "told CNN", "said in a statement",
+    "in an interview with CNN", "tweeted"."""
+    doc = tok.doc
+    channel_tok = source = None
+    for c in tok.children:
+        if c.dep_ in ("dobj", "dative") and lem == "tell" and c.text.lower() in cues.MEDIA:
+            channel_tok = c
+        if c.dep_ != "prep" or c.lower_ not in ("in", "on", "to", "with", "during"):
+            continue
+        for p in c.children:
+            if p.dep_ != "pobj":
+                continue
+            if p.lemma_.lower() in cues.SOURCE_NOUNS and p.lemma_.lower() not in ("spokesperson", "aide"):
+                source = cues.SOURCE_NOUNS[p.lemma_.lower()]
+            if " ".join(t.text for t in doc[np_range(p)[0]:np_range(p)[1] + 1]).lower() in cues.MEDIA:
+                channel_tok = p
+            for pp in p.children:
+                if pp.dep_ == "prep":
+                    channel_tok = next((x for x in reversed(list(pp.children))
+                                        if x.dep_ == "pobj" and x.text.lower() in cues.MEDIA), channel_tok)
+    if lem == "tweet":
+        source = "tweet"
+    return channel_tok, source
 
 
 VERB = Trigger("verb", lambda finder, tok, lem: lem in finder.verb_lemmas and _verb_like(tok), verb_context,
