@@ -174,6 +174,7 @@ def test_quotation_after_a_lead_in_sentence_takes_its_speaker():
 def orphans(text):
     """Speakers given to quotations no frame claimed (the orphan pass alone, no statements)."""
     from tracker.extract.orphans import lead_in, orphan_quotes
+    from tracker.extract.spans import Spans
     from tracker.extract.quotes import find_quotes
     from tracker.extract.speakers import ArticleSpeakers
 
@@ -184,7 +185,7 @@ def orphans(text):
             lead = lead_in(text, base, sent, speakers, {})
             if lead is not None:
                 leads.append(lead)
-    out = orphan_quotes(text, find_quotes(text), [], [], None, leads)
+    out = orphan_quotes(text, find_quotes(text), [], Spans([]), None, leads)
     for s in out:
         if s.speaker_text is not None:
             assert text[s.speaker_start:s.speaker_end] == s.speaker_text

@@ -19,7 +19,7 @@ from . import extract as _extract
 from .extract import extract_parsed
 from .extract.clean import chunk_spans, parse_text
 from .models import Article, ExtractedArticle, Statement, extractor_version
-from .nlp import load_nlp
+from .nlp import load_nlp, pipe
 
 
 def extract_articles(
@@ -56,7 +56,7 @@ def extract_texts(
             for s, e in spans:
                 yield parse_text(text[s:e]), s
 
-    docs = iter(nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size))
+    docs = iter(pipe(nlp, chunks(), batch_size))  # batches bounded in characters: memory stays flat
     lookahead: list = []
     while True:
         if not pending and not lookahead:

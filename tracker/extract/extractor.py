@@ -17,8 +17,9 @@ from .model import features, group_features, hashed, load_model
 from .neural import token_vectors
 from .orphans import lead_in, orphan_quotes
 from .quotes import Quote, find_quotes, quoted_mask
+from .spans import Spans
 from .speakers import ArticleSpeakers, remember_subject
-from .statements import build, dedupe, inside, nest, owner_kinds, resolve_overlaps, yield_carried_on
+from .statements import build, dedupe, nest, owner_kinds, resolve_overlaps, yield_carried_on
 from .syntax import trim_chars
 
 CHUNK_CHARS = 100_000
@@ -72,9 +73,9 @@ def accurate_model():
 
 def parse_chunks(nlp, text: str) -> list[tuple[int, object]]:
     """The text parsed in paragraph-aligned chunks of at most CHUNK_CHARS: [(offset, Doc), ...]."""
-    spans = chunk_spans(text, CHUNK_CHARS)
-    docs = nlp.pipe(parse_text(text[s:e]) for s, e in spans)
-    return [(s, d) for (s, _), d in zip(spans, docs)]
+    from ..nlp import pipe
+
+    return [(s, d) for d, s in pipe(nlp, ((parse_text(text[s:e]), s) for s, e in chunk_spans(text, CHUNK_CHARS)))]
 
 
 def extract_doc(doc, text: Optional[str] = None) -> list[Statement]:
@@ -109,8 +110,9 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], threshold: O
                                "reinstall claim-tracker")
     if model.scorer is not None and encoded is None:
         encoded = model.encoder().vectors(text)
-    quotes = find_quotes(text)
-    boiler = boilerplate_ranges(text)
+    # found once for the article, looked up by offset (extraction stays linear in its length)
+    quotes = Spans(find_quotes(text))
+    boiler = Spans(boilerplate_ranges(text), start=lambda r: r[0], end=lambda r: r[1])
     mask = quoted_mask(text, quotes)
     speakers = ArticleSpeakers()
     if threshold is None:
@@ -186,8 +188,7 @@ def _sentences(text: str, chunks, quotes, boiler, speakers, lexicon, scorer=None
     its chunk's token vectors from `encoded` (the text's wordpiece vectors and offsets)."""
     for base, doc in chunks:
         n = len(doc.text)
-        local = [Quote(q.start - base, q.end - base, q.double, q.balanced)
-                 for q in quotes if q.end > base and q.start < base + n]
+        local = Spans(Quote(q.start - base, q.end - base, q.double, q.balanced) for q in quotes.overlapping(base, base + n))
         finder = SentenceFinder(doc, doc.text, local, lexicon)
         if scorer is not None:
             finder.vectors, finder.scorer = token_vectors(doc, base, *encoded), scorer
@@ -195,7 +196,7 @@ def _sentences(text: str, chunks, quotes, boiler, speakers, lexicon, scorer=None
         speakers.observe_doc(doc)
         for sent in doc.sents:
             s0, s1 = base + sent.start_char, base + sent.end_char
-            if text[s0:s1].strip() and not inside(boiler, s0, s1):
+            if text[s0:s1].strip() and boiler.holding(s0, s1) is None:
                 yield base, finder, sent
 
 

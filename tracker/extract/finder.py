@@ -13,6 +13,7 @@ from typing import Optional
 from . import cues, frames
 from .frames import NO_STATEMENT, SENTENCE, TAGGED, Attribution, flags
 from .neural import ROLES
+from .spans import Spans
 from .syntax import abbreviation, after_dateline, complements_end, span_chars, trim_chars
 
 GAP_CUES = frozenset("adding saying noting explaining telling asking arguing writing insisting warning "
@@ -41,7 +42,8 @@ class SentenceFinder:
     roles = None  # ... and the role tagger's probabilities per token (neural.ROLES), or None
 
     def __init__(self, doc, text: str, quotes, lexicon: Optional[dict] = None):
-        """`lexicon`: the cue lemmas the learned model adds to the hand-written lists
+        """`quotes`: the chunk's quotations (tracker.extract.quotes, offsets in the chunk), in
+        order; `lexicon`: the cue lemmas the learned model adds to the hand-written lists
         (Model.lexicon(): verbs, nouns, adjs)."""
         lexicon = lexicon or {}
         self.learned_verbs = frozenset(lexicon.get("verbs", ()))
@@ -56,7 +58,7 @@ class SentenceFinder:
         self.cue_lemmas = frozenset().union(*(t.lemmas(self) for t, _ in self.word_frames))
         self.doc = doc
         self.text = text  # the chunk text (same offsets as doc)
-        self.quotes = quotes  # Quote objects with chunk-relative offsets, sorted by start
+        self.quotes = quotes if isinstance(quotes, Spans) else Spans(quotes)  # chunk-relative offsets
 
     def find(self, sent) -> list[Attribution]:
         """Every attribution the frames find in the sentence, in ORDER's order per word."""
@@ -87,12 +89,8 @@ class SentenceFinder:
 
     # -- quotations near a frame
     def quote_at(self, pos: int):
-        for q in self.quotes:  # sorted by start
-            if q.start > pos:
-                break
-            if pos < q.end:
-                return q
-        return None
+        """The quotation holding offset pos, or None."""
+        return self.quotes.at(pos)
 
     def continuation(self, att: "Attribution") -> Optional[tuple[int, int]]:
         """(start of B, end of B) for '"A," he said. "B."': the content runs on past B when the content precedes its
@@ -114,7 +112,7 @@ class SentenceFinder:
             return None  # "U.S." or the end of the text, not a sentence break
         while k < len(text) and text[k] in " \u00a0\t":
             k += 1
-        q = next((q for q in self.quotes if q.start == k), None)
+        q = self.quotes.starting_at(k)
         if q is None or not q.double:
             return None
         nl = text.find("\n", q.inner[0], q.inner[1])
@@ -131,26 +129,28 @@ class SentenceFinder:
         inner = self.text[q.inner[0]:q.inner[1]].rstrip()
         return not (inner[-1:] in ".!?" or self.text[q.end:q.end + 1] in (".", "!", "?", "\n", ""))
 
-    def quote_before(self, pos: int, max_gap: int = 3):
-        """A quote ending just before char pos (only spaces/commas between)."""
+    def quote_before(self, pos: int, max_gap: int = 5):
+        """The quotation ending at most max_gap characters before pos, with only spaces, commas
+        and dashes between, or None."""
         best = None
-        for q in self.quotes:
-            if q.end <= pos and pos - q.end <= max_gap + 2 and all(c in " ,\u00a0\n—–-" for c in self.text[q.end:pos]):
+        for q in self.quotes.ending_in(pos - max_gap, pos):
+            if all(c in " ,\u00a0\n—–-" for c in self.text[q.end:pos]):
                 best = q
         return best
 
-    def quote_after(self, pos: int, max_gap: int = 3):
-        for q in self.quotes:
-            if q.start >= pos and q.start - pos <= max_gap + 2 and all(c in " ,:\u00a0\n—–-" for c in self.text[pos:q.start]):
+    def quote_after(self, pos: int, max_gap: int = 5):
+        """The quotation opening at most max_gap characters after pos, with only spaces, commas,
+        colons and dashes between, or None."""
+        for q in self.quotes.starting_in(pos, pos + max_gap + 1):
+            if all(c in " ,:\u00a0\n—–-" for c in self.text[pos:q.start]):
                 return q
-            if q.start > pos + max_gap + 2:
-                break
         return None
 
     def extend_over_quotes(self, cs: int, ce: int, cue_idx: int, cue_quote) -> tuple[int, int]:
-        for q in self.quotes:
-            if q.end <= cs or q.start >= ce:
-                continue
+        """[cs, ce) run on over the double quotations it touches, but not the one holding the cue."""
+        # the quotations are sorted and never overlap: one that extends the range ends before the
+        # next one starts, so those touching the first range are all there is to see
+        for q in self.quotes.overlapping(cs, ce):
             if cue_quote is not None and q is cue_quote:
                 continue
             if q.start <= cue_idx < q.end:
@@ -169,9 +169,9 @@ class SentenceFinder:
         if not any(c in between for c in "”\"'’") and self.quote_at(max(cs, ce - 1)) is None:
             return cs, ce
         cue_end = tok.idx + len(tok.text)
-        for q in self.quotes:
-            if q.start < cue_end:
-                continue
+        quotes = self.quotes
+        for k in range(quotes.first_from(cue_end), len(quotes)):
+            q = quotes[k]
             gap = text[cue_end:q.start]
             if len(gap) > 120 or "\n" in gap or ":" in gap:
                 return cs, ce
@@ -269,7 +269,7 @@ class SentenceFinder:
         para_end = text.find("\n", start)
         if para_end < 0:
             para_end = len(text)
-        nxt = [q for q in self.quotes if q.double and q.start >= start and q.start < para_end]
+        nxt = [q for q in self.quotes.starting_in(start, para_end) if q.double]
         own = next((k for k, q in enumerate(nxt) if self.has_own_frame(q)), None)
         if own is not None:
             nxt = nxt[:own]  # not past a quotation that has its own speaker
@@ -283,10 +283,7 @@ class SentenceFinder:
                 add(*span_chars(doc, *run), "tagged")  # the words the role tagger takes for content
         if flags(att.frame).quotation and ce <= att.cue_start:
             # '"A," he said. "B."' over a sentence break: the next paragraph-initial quotations
-            j = para_end
-            for q in self.quotes:
-                if q.double and q.start >= para_end and q.start - j < 4 and q.start > start:
-                    if not self.has_own_frame(q):
-                        add(cs, q.end, "nextpara")
-                    break
+            q = next((q for q in self.quotes.starting_in(max(para_end, start + 1), para_end + 4) if q.double), None)
+            if q is not None and not self.has_own_frame(q):
+                add(cs, q.end, "nextpara")
         return out

@@ -187,10 +187,8 @@ def features(att, finder, sent) -> list[str]:
     f += ["len=%d" % nb, "lenf=%d|%s" % (nb, fr), "lenv=%d|%s" % (nb, var)]
     # quoted share of the content
     quoted = 0
-    for q in finder.quotes:  # sorted by start
-        if q.start >= ce:
-            break
-        if q.double and q.end > cs:
+    for q in finder.quotes.overlapping(cs, ce):
+        if q.double:
             quoted += min(q.end, ce) - max(q.start, cs)
     share = quoted / max(1, ce - cs)
     qb = "0" if share == 0 else ("lo" if share < 0.5 else ("hi" if share < 0.95 else "all"))

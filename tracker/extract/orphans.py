@@ -5,11 +5,13 @@ opens on ('Smith boomed: "'), else the speaker of the statement before it.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
+
 from ..models import Statement
 from . import cues
 from .model import orphan_features
 from .speakers import ArticleSpeakers, peek
-from .statements import overlaps
 from .syntax import is_negated, np_range, span_chars, subject_of, trim_chars
 
 MIN_ORPHAN_WORDS = 4
@@ -173,17 +175,58 @@ def lead_in(text: str, base: int, sent, speakers: ArticleSpeakers, lexicon: dict
     return out
 
 
-def nearest_speaker(statements, orphans, start: int, reach: int = 1500):
-    """The statement with a speaker whose claim comes last before `start` (within `reach`)."""
+class _Earlier:
+    """Statements looked up by an offset they come before: sorted by `key`, each with its place
+    in the list it came from (ties go to the earlier place, as a scan of that list would)."""
+
+    def __init__(self, statements, key, keep=lambda s: True):
+        rows = sorted((key(s), k, s) for k, s in enumerate(statements) if keep(s))
+        self.keys = [r[0] for r in rows]
+        self.rows = rows
+
+    def between(self, lo: int, hi: int) -> list:
+        """The rows (key, place, statement) whose key is in (lo, hi), by key."""
+        return self.rows[bisect_right(self.keys, lo):bisect_left(self.keys, hi)]
+
+
+def _claimed(statements):
+    """(claim starts sorted, their ends in that order, the running maximum of those ends)."""
+    spans = sorted((s.claim_start, s.claim_end) for s in statements)
+    starts = [a for a, _ in spans]
+    ends = [b for _, b in spans]
+    reach, top = [], -1
+    for b in ends:
+        top = max(top, b)
+        reach.append(top)
+    return starts, ends, reach
+
+
+def _mostly_claimed(claimed, qs: int, qe: int) -> bool:
+    """Does a claim cover more than 0.3 of [qs, qe)?"""
+    starts, ends, reach = claimed
+    share = 0.3 * (qe - qs)
+    k = bisect_left(starts, qs)  # claims starting before qs: the one reaching furthest
+    if k and min(qe, reach[k - 1]) - qs > share:
+        return True
+    return any(min(qe, ends[j]) - starts[j] > share for j in range(k, bisect_left(starts, qe)))
+
+
+def nearest_speaker(earlier: _Earlier, orphans: list, start: int, reach: int = 1500):
+    """The statement with a speaker whose claim comes last before `start` (within `reach`) and
+    whose cue (if any) is before it too: of the article's statements (`earlier`, by claim), then
+    of `orphans`, the unclaimed quotations with a speaker found so far (in order)."""
     best = None
-    for s in (*statements, *orphans):
-        if s.speaker_start is None or not start - reach < s.claim_start < start:
-            continue
-        if s.cue_start is not None and s.cue_start >= start:
-            continue
-        if best is None or s.claim_start > best.claim_start:
+    for _, _, s in sorted(earlier.between(start - reach, start), key=lambda r: (-r[0], r[1])):
+        if s.cue_start is None or s.cue_start < start:
             best = s
+            break
+    k = bisect_left(orphans, start, key=lambda o: o.claim_start) - 1  # orphans have no cue
+    if k >= 0 and orphans[k].claim_start > start - reach and (best is None or orphans[k].claim_start > best.claim_start):
+        best = orphans[k]
     return best
+
+
+_LEAD_GAP = re.compile(r"[ \t\n\r\u00a0:]*")
 
 
 def orphan_quotes(text, quotes, statements, boiler, scorer=None, leadins=()) -> list[Statement]:
@@ -191,41 +234,41 @@ def orphan_quotes(text, quotes, statements, boiler, scorer=None, leadins=()) -> 
     he said'), else the sentence or clause leading into them, else the nearest speaker before them.
 
     `scorer(features, start, end)` (the learned model) gives each its confidence, or None to drop
-    it; without a scorer each stands with confidence 1. `leadins`: lead_in() of every sentence.
+    it; without a scorer each stands with confidence 1. `leadins`: lead_in() of every sentence,
+    in order. Each quotation looks up what is near it (sorted offsets), never all statements.
     """
-    out = []
-    claimed = sorted((s.claim_start, s.claim_end) for s in statements)
+    out: list[Statement] = []
+    voiced: list[Statement] = []  # those of `out` with a speaker
+    claimed = _claimed(statements)
     trailing, opening = {}, {}
     for li in leadins:
-        trailing.update(getattr(li, "after", {}))
-        opening.update(getattr(li, "before", {}))
+        trailing.update(li.after)
+        opening.update(li.before)
+    after_marks = sorted(trailing)
+    leads = [li for li in leadins if li.lead]
+    lead_ends = [li[0] for li in leads]
+    # statements a quotation may follow: by cue (for its features), by claim (for its speaker)
+    cued = _Earlier(statements, lambda s: s.cue_start, lambda s: s.speaker_start is not None
+                    and s.cue_start is not None and not getattr(s, "_speaker_above", False))
+    spoken = _Earlier(statements, lambda s: s.claim_start, lambda s: s.speaker_start is not None)
     for q in quotes:
         if not q.double:
             continue
         qs, qe = trim_chars(text, *q.inner)
         if qe <= qs or len(text[qs:qe].split()) < MIN_ORPHAN_WORDS:
             continue
-        if overlaps(boiler, qs, qe):
-            continue
-        if any(min(qe, b) - max(qs, a) > 0.3 * (qe - qs) for a, b in claimed):
+        if boiler.any_overlapping(qs, qe) or _mostly_claimed(claimed, qs, qe):
             continue
         # speech-like: the quotation opens a paragraph or sentence
         before = text[max(0, q.start - 3):q.start].strip()
         if before and before[-1] not in ".!?:\n" and len(text[qs:qe].split()) < 12:
             continue
-        prev = None
-        for s in statements:
-            if s.speaker_start is not None and s.cue_start is not None and s.cue_start < q.start \
-                    and q.start - s.cue_start < 1500 and not getattr(s, "_speaker_above", False):
-                prev = s
-        lead = None
-        for li in leadins:
-            if not getattr(li, "lead", True):
-                continue
-            if li[0] <= q.start and not text[li[0]:q.start].strip(" \t\n\r\u00a0:"):
-                lead = li
-            elif li[0] > q.start:
-                break
+        # the statement with a speaker whose cue came last (in list order) within 1500 characters
+        near = cued.between(q.start - 1500, q.start)
+        prev = max(near, key=lambda r: r[1])[2] if near else None
+        # the sentence right before it, when that leads into it ("Smith told the crowd:")
+        k = bisect_right(lead_ends, q.start) - 1
+        lead = leads[k] if k >= 0 and _LEAD_GAP.match(text, lead_ends[k], q.start).end() == q.start else None
         confidence = 1.0
         if scorer is not None:
             confidence = scorer(orphan_features(text, q, qs, qe, prev, lead is not None), qs, qe)
@@ -248,10 +291,13 @@ def orphan_quotes(text, quotes, statements, boiler, scorer=None, leadins=()) -> 
             if res.kind == "media":
                 st.channel = res.name
         else:
-            prev = nearest_speaker(statements, out, q.start) or prev
-            # '"A," said Smith. "B."': B continues the quotation whose speaker follows it
-            last = max((k for k in trailing if k <= q.start and "\n" not in text[k:q.start]
-                        and (prev is None or k > prev.claim_start)), default=None)
+            prev = nearest_speaker(spoken, voiced, q.start) or prev
+            # '"A," said Smith. "B."': B continues the quotation whose speaker follows it (the
+            # last such clause before B, in B's paragraph, after the claim of the speaker before)
+            k = bisect_right(after_marks, q.start) - 1
+            last = after_marks[k] if k >= 0 else None
+            if last is not None and (text.find("\n", last, q.start) >= 0 or prev is not None and last <= prev.claim_start):
+                last = None
             if last is not None:
                 said = trailing[last]
                 res, ss, se, mention = said
@@ -262,4 +308,6 @@ def orphan_quotes(text, quotes, statements, boiler, scorer=None, leadins=()) -> 
             st.speaker_start, st.speaker_end = prev.speaker_start, prev.speaker_end
             st.speaker_kind, st.source, st.channel = prev.speaker_kind, prev.source, prev.channel
         out.append(st)
+        if st.speaker_start is not None:
+            voiced.append(st)
     return out

@@ -23,18 +23,8 @@ def build(text, base, att: Attribution, sent, speakers: ArticleSpeakers, mask, q
     cs, ce = trim_chars(text, base + att.content_start, min(len(text), base + att.content_end))
     if ce - cs < 2 or not any(ch.isalnum() for ch in text[cs:ce]):
         return None
-    if overlaps(boiler, cs, ce):
+    if boiler.any_overlapping(cs, ce) or _scare_quoted(text, quotes, cs, ce):
         return None
-    # a claim that is only a scare-quoted term is not a statement
-    for q in quotes:
-        qs, qe = trim_chars(text, *q.inner)
-        inner = text[q.inner[0]:q.inner[1]].rstrip()
-        if inner[-1:] in ",.!?":
-            continue  # a quotation that ends like speech ("'We will win,' he said") is no scare quote
-        if qs <= cs and ce <= qe + 1 and len(text[qs:qe].split()) <= SCARE_QUOTE_WORDS and \
-                (not q.double or len(text[cs:ce].split()) <= SCARE_QUOTE_WORDS) and \
-                (cs - qs) <= 1:
-            return None
     cue_s, cue_e = base + att.cue_start, base + att.cue_end
     spk = None
     ss = se = None
@@ -88,6 +78,20 @@ def build(text, base, att: Attribution, sent, speakers: ArticleSpeakers, mask, q
     st._speaker_above = att.speaker_start is None and ss is not None
     st._owner_kind = resolved.owner_kind
     return st
+
+
+def _scare_quoted(text: str, quotes, cs: int, ce: int) -> bool:
+    """Is [cs, ce) only a scare-quoted term ('re-education')? Such a claim is no statement."""
+    # the quotation opening at most one character before cs: the last one starting before it
+    # (quotations never overlap, so no earlier one can hold [cs, ce))
+    q = quotes.last_starting_before(cs)
+    if q is None:
+        return False
+    qs, qe = trim_chars(text, *q.inner)
+    if text[q.inner[0]:q.inner[1]].rstrip()[-1:] in ",.!?":
+        return False  # a quotation that ends like speech ("'We will win,' he said") is no scare quote
+    return qs <= cs and ce <= qe + 1 and len(text[qs:qe].split()) <= SCARE_QUOTE_WORDS and \
+        (not q.double or len(text[cs:ce].split()) <= SCARE_QUOTE_WORDS) and cs - qs <= 1
 
 
 def kind_of(text: str, mask: bytearray, cs: int, ce: int, frame: tuple[int, int]) -> str:
@@ -147,14 +151,6 @@ def governing_subject(att: Attribution):
     return None
 
 
-def inside(ranges, s: int, e: int) -> bool:
-    return any(a <= s and e <= b + 1 for a, b in ranges)
-
-
-def overlaps(ranges, s: int, e: int) -> bool:
-    return any(s < b and a < e for a, b in ranges)
-
-
 def dedupe(statements: list[Statement]) -> list[Statement]:
     """One statement per claim span: the most confident cue wins."""
     best: dict = {}
@@ -166,25 +162,32 @@ def dedupe(statements: list[Statement]) -> list[Statement]:
     return [s for s in statements if id(s) in keep]
 
 
+BUCKET = 1024  # characters: statements are looked up by offset in buckets of this width
+
+
+def _bucket_range(lo: int, hi: int) -> range:
+    """The buckets holding offsets lo..hi-1."""
+    return range(lo // BUCKET, (hi - 1) // BUCKET + 1)
+
+
 def resolve_overlaps(text: str, statements: list[Statement]) -> list[Statement]:
     """Two claims over mostly the same words are one attribution: the more confident one stays.
 
     A claim that opens with the other's speaker and cue reports it ("the readout said Guterres
     told leaders that ..."): nested, not a rival, so both stay.
     """
-    kept: list[tuple[int, int, Statement]] = []
+    kept: dict[int, list] = {}  # bucket of the trimmed claim's start -> (start, end, statement)
     out = []
-    for st in sorted(statements, key=lambda s: -s.confidence):
+    for st in sorted(statements, key=lambda x: -x.confidence):
         s, e = trim_chars(text, st.claim_start, st.claim_end)
-        clash = False
-        for a, b, other in kept:
-            inter = min(b, e) - max(a, s)
-            if inter > 0 and inter / ((b - a) + (e - s) - inter) >= 0.5 \
-                    and not reports(other, st) and not reports(st, other):
-                clash = True
-                break
+        # a claim at least half the words of whose union with this one it shares starts no
+        # further back than twice this one's length
+        lo = s - 2 * (e - s)
+        clash = any(lo <= a < e and (inter := min(b, e) - max(a, s)) > 0
+                    and inter / ((b - a) + (e - s) - inter) >= 0.5 and not reports(other, st) and not reports(st, other)
+                    for k in _bucket_range(lo, e) for a, b, other in kept.get(k, ()))
         if not clash:
-            kept.append((s, e, st))
+            kept.setdefault(s // BUCKET, []).append((s, e, st))
             out.append(st)
     return out
 
@@ -203,34 +206,44 @@ def yield_carried_on(text: str, statements: list[Statement]) -> None:
     """'"A," he said. "B.\n\n"C," he added': B was carried on into A's claim, so the claim of
     the frame after C starts at C's paragraph, not at B (quotations that run over paragraphs
     are found as one)."""
+    by_start: dict[int, list] = {}  # bucket of the claim's start -> statements with a cue
+    for y in statements:
+        if y.cue_start is not None:
+            by_start.setdefault(y.claim_start // BUCKET, []).append(y)
     for x in statements:
-        if not getattr(x, "_carried", False):
+        if not getattr(x, "_carried", False) or x.cue_end >= x.claim_end:
             continue
-        for y in statements:
-            if y is x or y.cue_start is None or not (x.cue_end <= y.claim_start < x.claim_end < y.claim_end) \
-                    or y.cue_start < x.claim_end:
-                continue
+        # the claims that start between x's cue and x's claim's end and run on past it
+        moved = [y for k in _bucket_range(x.cue_end, x.claim_end) for y in by_start.get(k, ())
+                 if y is not x and x.cue_end <= y.claim_start < x.claim_end < y.claim_end and y.cue_start >= x.claim_end]
+        for y in moved:
             nl = text.find("\n", x.claim_end, y.claim_end)
             if nl < 0:
                 continue
             cs, ce = trim_chars(text, nl, y.claim_end)
             if ce - cs >= 2:
+                by_start[y.claim_start // BUCKET].remove(y)
                 y.claim_start, y.claim = cs, text[cs:y.claim_end]
+                by_start.setdefault(cs // BUCKET, []).append(y)
 
 
 def nest(statements: list[Statement]) -> None:
     """An attribution inside another's claim takes the outer one's source or channel."""
+    by_cue: dict[int, list] = {}  # bucket of the cue's start -> statements
+    for inner in statements:
+        if inner.cue_start is not None:
+            by_cue.setdefault(inner.cue_start // BUCKET, []).append(inner)
     for outer in statements:
-        if outer.speaker_start is None:
+        if outer.speaker_start is None or outer.claim_end <= outer.claim_start:
             continue
         outer_is_media = outer.speaker_kind == "media"
         outer_source = outer.source if outer.source and outer.speaker_kind in ("document", "person") else None
         if not outer_is_media and not outer_source:
             continue
-        for inner in statements:
-            if inner is outer or inner.cue_start is None:
-                continue
-            if outer.claim_start <= inner.cue_start < outer.claim_end:
+        for k in _bucket_range(outer.claim_start, outer.claim_end):
+            for inner in by_cue.get(k, ()):
+                if inner is outer or not outer.claim_start <= inner.cue_start < outer.claim_end:
+                    continue
                 if outer_is_media and not inner.channel:
                     inner.channel = outer.speaker
                 if outer_source and not inner.source and outer.source in cues.SOURCE_NOUNS.values():
