@@ -40,7 +40,7 @@ demo: setup
 test: setup-test
 	$(BIN)/python -m pytest -q -m "not train"
 
-quick: setup-test
+quick: setup-test  # the tests that take seconds, for development
 	$(BIN)/python -m pytest -q -m "not slow and not train"
 
 test-train: setup-train

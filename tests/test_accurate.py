@@ -45,6 +45,7 @@ def test_encoder_is_the_sentence_model():
     assert a @ c < 0.3
 
 
+@pytest.mark.slow
 def test_long_text_every_wordpiece_gets_a_vector():
     text = " ".join(f"Officials said item {i} was approved by the board." for i in range(120))
     vectors, offsets = load_encoder().vectors(text)

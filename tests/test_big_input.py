@@ -6,6 +6,8 @@ import string
 import subprocess
 import sys
 
+import pytest
+
 PROSE = "The mayor said the new bridge would open in May. “We are ready,” she told reporters.\n\n"
 MEASURE = """
 import resource, sys
@@ -32,6 +34,7 @@ def write_big_file(path, size=50_000_000):
         f.write(PROSE)
 
 
+@pytest.mark.slow
 def test_fifty_megabyte_text_file(tmp_path):
     big = tmp_path / "big.txt"
     write_big_file(big)

@@ -122,6 +122,7 @@ def reference_db(batch, tmp_path_factory) -> Path:
     return db
 
 
+@pytest.mark.slow
 def test_killed_ingest_resumes_without_loss_or_duplicates(batch, reference_db, tmp_path):
     n = sum(1 for _ in batch.open())
     db = tmp_path / "tracker.db"
@@ -157,6 +158,7 @@ def test_killed_ingest_resumes_without_loss_or_duplicates(batch, reference_db, t
     assert count_articles(reference_db) == n
 
 
+@pytest.mark.slow
 def test_datasette_answers_reads_while_ingest_writes(batch, tmp_path):
     db = tmp_path / "tracker.db"
     from tracker.store import open_db

@@ -1,5 +1,6 @@
 """Any text extracts without an exception, and every offset slices to what it claims to be."""
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from tracker.extract import extract_text
@@ -37,6 +38,7 @@ def test_any_characters(text):
     check(text)
 
 
+@pytest.mark.slow
 def test_very_long_sentence():
     text = "The mayor said that " + " and ".join(f"street {i} is “closed" for i in range(3000)) + "."
     check(text)
