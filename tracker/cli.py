@@ -51,6 +51,25 @@ def accurate_option(fn):
              "(about a quarter of the default speed; install it as the README says).")(fn)
 
 
+def cue_types_option(fn):
+    """--cue-types: keep only the statements of these cue types (validated before any input is read)."""
+    def check(ctx, param, value):
+        if value is None:
+            return None
+        from .extract.cue_types import parse_cue_types
+
+        try:
+            return parse_cue_types(value)
+        except ValueError as e:
+            raise click.BadParameter(str(e))
+
+    return click.option(
+        "--cue-types", metavar="TYPES", callback=check,
+        help="Keep only statements whose cue is of these types, comma-separated: speech (said, told, "
+             "according to), belief (thinks, expects), intention (wants, plans) or evidence (a poll "
+             "shows). Default: all four.")(fn)
+
+
 def reader_options(fn):
     for option in reversed(READER_OPTIONS):
         fn = option(fn)
@@ -88,8 +107,9 @@ def cli():
 @click.argument("paths", metavar="PATH...", nargs=-1)
 @reader_options
 @accurate_option
+@cue_types_option
 @click.option("--silent", is_flag=True, help="No progress bar.")
-def ingest(db_path, paths, silent, workers, accurate, **options):
+def ingest(db_path, paths, silent, workers, accurate, cue_types, **options):
     """Read articles, extract their statements and store them in the SQLite database DB.
 
     PATH can be a .txt, .html, .jsonl or .csv file, a directory (searched
@@ -103,6 +123,7 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
         tracker ingest tracker.db seeds/
         tracker ingest tracker.db 'articles/**/*.html' dump.jsonl
         cat article.txt | tracker ingest tracker.db -
+        tracker ingest tracker.db seeds/ --cue-types speech,evidence
     """
     from .ingest import ingest_articles
     from .store import open_db
@@ -119,7 +140,7 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
             bar.update(1, article)
 
         report = ingest_articles(db, items, workers=workers, on_failure=echo_failure,
-                                 on_article=advance, accurate=accurate)
+                                 on_article=advance, accurate=accurate, cue_types=cue_types)
     if not silent:
         click.echo(report.summary())
     if report.failed or not (report.new or report.changed or report.unchanged):
@@ -132,7 +153,8 @@ def ingest(db_path, paths, silent, workers, accurate, **options):
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write the JSON lines to this file instead of standard output.")
 @accurate_option
-def extract(paths, workers, output, accurate, **options):
+@cue_types_option
+def extract(paths, workers, output, accurate, cue_types, **options):
     """Print the statements of each article as JSON lines, without a database.
 
     One line per article: {"id": ..., "statements": [...]}, with claim and
@@ -143,6 +165,7 @@ def extract(paths, workers, output, accurate, **options):
     Example:
         tracker extract seeds/un-guterres-china-xinjiang.txt
         tracker extract batch.jsonl -o statements.jsonl
+        tracker extract article.txt --cue-types belief,intention
     """
     from .pipeline import extract_articles
 
@@ -156,7 +179,7 @@ def extract(paths, workers, output, accurate, **options):
             else:
                 yield item
 
-    for extracted in extract_articles(articles(), workers=workers, accurate=accurate):
+    for extracted in extract_articles(articles(), workers=workers, accurate=accurate, cue_types=cue_types):
         if extracted.error:
             failure = Failure(extracted.article.source_path or extracted.article.id,
                               extracted.error)

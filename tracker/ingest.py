@@ -34,14 +34,16 @@ def ingest_articles(
     on_failure: Callable[[Failure], None] = lambda f: None,
     on_article: Callable[[Article, str], None] = lambda a, status: None,
     accurate: bool = False,
+    cue_types: Optional[Iterable[str]] = None,
 ) -> IngestReport:
     """Extract and store every article in items, one transaction each; record the failures.
 
     Unchanged articles are skipped by content hash before parsing. Streams: memory does not
     grow with the number of articles. `accurate` extracts with the accurate mode; an article
-    read by the other mode counts as changed.
+    read by the other mode counts as changed. `cue_types` stores only the statements of those
+    cue types; an article stored with other cue types counts as changed.
     """
-    version = extractor_version(accurate)
+    version = extractor_version(accurate, cue_types)
     report = IngestReport()
     pending: dict[str, str] = {}  # article id -> 'new' or 'changed', while it is being parsed
 
@@ -65,7 +67,7 @@ def ingest_articles(
             pending[item.id] = status
             yield item
 
-    for extracted in extract_articles(to_parse(), workers=workers, accurate=accurate):
+    for extracted in extract_articles(to_parse(), workers=workers, accurate=accurate, cue_types=cue_types):
         article = extracted.article
         status = pending.pop(article.id)
         if extracted.error:

@@ -42,6 +42,7 @@ TABLES = {
             "source": str, "channel": str, "claim_start": int, "claim_end": int,
             "speaker_start": int, "speaker_end": int, "sentence": str, "position": int,
             "confidence": float, "published": str, "extractor_version": str,
+            "cue_type": str,
         },
         "pk": "id",
         "foreign_keys": [("article_id", "articles", "id"), ("speaker_id", "speakers", "id")],
@@ -53,7 +54,7 @@ TABLES = {
         "indexes": [
             ["article_id", "position"],
             ["speaker_id", DescIndex("published"), "article_id", "position"],
-            ["speaker"], ["kind"], ["cue_lemma"], ["channel"],
+            ["speaker"], ["kind"], ["cue_lemma"], ["channel"], ["cue_type"],
             ["source", "speaker", "article_id"],
             [DescIndex("published"), "article_id", "position"],
         ],
@@ -254,6 +255,7 @@ def statement_row(
         "speaker_start": s.speaker_start, "speaker_end": s.speaker_end,
         "sentence": s.sentence, "position": s.position, "confidence": s.confidence,
         "published": article.published, "extractor_version": version,
+        "cue_type": s.cue_type,
     }
 
 

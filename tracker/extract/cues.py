@@ -174,3 +174,32 @@ COPULA_NOUNS = frozenset("idea point message slogan argument question concern ho
 SOURCE_DOCUMENTS = frozenset("poll survey interview statement report study speech letter memo analysis "
                              "tweet post op-ed editorial filing ruling opinion email emails book column "
                              "debate remarks testimony transcript voters".split())
+
+# What kind of attribution a cue makes (Statement.cue_type); a cue in none of these is speech.
+# Looked up by the cue's head lemma ("call for" -> call); an adjective frame ("confident that",
+# "critical of") and "X seems/appears to" are beliefs whatever the word.
+BELIEF_CUES = frozenset("""
+believe think feel know expect fear worry doubt suspect assume suppose reckon imagine understand
+realize realise recognize recognise consider trust bet see seem appear sense perceive presume
+regard deem view remember forget learn hear notice support oppose favor favour back like dislike
+love hate respect admire distrust accept
+belief expectation fear concern conviction impression opinion suspicion thought theory sense idea
+worry notion understanding assumption perception feeling doubt confidence attitude support
+opposition skepticism scepticism optimism pessimism thinking problem bet
+""".split())
+INTENTION_CUES = frozenset("""
+want plan intend hope wish aim seek decide prefer desire aspire envision envisage mean try attempt
+strive choose opt resolve
+intention goal ambition intent purpose objective mission determination
+""".split())  # plan, hope, wish, desire and aim are nouns too
+# Verbs of showing and finding: evidence when what shows is data or a document ("a poll shows",
+# "a study finds", "records show"), not a person.
+EVIDENCE_CUES = frozenset("show find suggest indicate reveal demonstrate prove confirm estimate project "
+                          "point measure document".split())
+DATA_SOURCES = frozenset("""
+poll polls survey surveys study studies report reports record records data figure figures analysis
+analyses research evidence census audit audits review finding findings investigation number numbers
+statistic statistics count tally test tests model models forecast projection estimate document
+documents filing filings log logs chart graph paper papers researcher researchers scientist
+scientists investigator investigators auditor auditors
+""".split())

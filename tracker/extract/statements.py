@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..models import Statement
 from . import cues
+from .cue_types import cue_type
 from .frames import Attribution, flags
 from .speakers import ArticleSpeakers, Resolved
 from .syntax import np_range, span_chars, trim_chars
@@ -29,6 +30,7 @@ def build(text, base, att: Attribution, sent, speakers: ArticleSpeakers, mask, q
     spk = None
     ss = se = None
     resolved = Resolved(None, None)
+    spk_tok = None  # the word heading the speaker mention
     if att.speaker_start is None:
         subj = governing_subject(att)
         if subj is not None:
@@ -36,7 +38,7 @@ def build(text, base, att: Attribution, sent, speakers: ArticleSpeakers, mask, q
             a, b = span_chars(subj.doc, sl, sr)
             mention = text[base + a:base + b]
             if "\n" not in mention and mention.strip().lower() not in cues.NOT_SPEAKERS:
-                ss, se, spk = base + a, base + b, mention
+                ss, se, spk, spk_tok = base + a, base + b, mention, subj
                 resolved = speakers.resolve(subj, mention)
     elif (att.cue_lemma or "").split(" ")[0] in cues.RAISING_VERBS and cs <= base + att.speaker_start \
             and base + att.speaker_end <= ce:
@@ -47,9 +49,9 @@ def build(text, base, att: Attribution, sent, speakers: ArticleSpeakers, mask, q
         # a speaker mention never holds a line break or a headline word
         if "\n" in spk or spk.strip().lower() in cues.NOT_SPEAKERS:
             return None
-        head = att.speaker_head
+        head = spk_tok = att.speaker_head
         if head is not None and head.lower_ in ("who", "that", "which") and head.head.dep_ == "relcl":
-            noun = head.head.head  # the noun the relative clause hangs on
+            noun = spk_tok = head.head.head  # the noun the relative clause hangs on
             resolved = speakers.resolve(noun, " ".join(t.text for t in noun.doc[noun.left_edge.i:noun.i + 1]))
         else:
             resolved = speakers.resolve(head, spk)
@@ -71,6 +73,7 @@ def build(text, base, att: Attribution, sent, speakers: ArticleSpeakers, mask, q
     st = Statement(
         claim=text[cs:ce], claim_start=cs, claim_end=ce,
         cue=text[cue_s:cue_e], cue_lemma=att.cue_lemma, cue_start=cue_s, cue_end=cue_e,
+        cue_type=cue_type(att.cue_lemma, att.frame, spk_tok.lemma_ if spk_tok is not None else None, text[cue_s:cue_e]),
         speaker=resolved.name, speaker_text=spk, speaker_start=ss, speaker_end=se,
         speaker_kind=resolved.kind, kind=kind, source=source, channel=channel,
         confidence=round(float(att.score), 3), sentence=sentence,
