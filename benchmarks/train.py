@@ -24,7 +24,7 @@ than the dev slice.
 `--accurate` trains the accurate mode's model instead (attribution_model_accurate.npz): MiniLM's
 layers, a span scorer and a role tagger over its vectors are fine-tuned together
 (benchmarks/finetune.py, needs torch) on TUNE_FOLDS folds, so that each article's scorer features
-and tagged candidates (rules.SentenceFinder.tagged) come from a model that did not see it, and the
+and tagged candidates (the tagged frame, tracker.extract.frames) come from a model that did not see it, and the
 linear models learn from those; the model fine-tuned on all articles ships. With `--cv K`, all of it inside each fold (hours).
 Only the training part of benchmarks/split.py is read; the held-out part is never touched.
 The shipped artifact holds hashed-feature weights, lemma lists and numbers: no corpus text.
