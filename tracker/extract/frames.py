@@ -175,6 +175,10 @@ class Verb:
     def children(self):
         return self.tok.children
 
+    def listed(self, lemmas) -> bool:
+        """Is the verb in this hand-written list, or one the learned model added?"""
+        return self.lem in lemmas or self.lem in self.finder.learned_verbs
+
     def span(self, left: int, right: int, **changes) -> Content:
         """The content is tokens left..right; the speaker is the verb's subject unless changed."""
         changes.setdefault("speaker", self.subj)
@@ -545,7 +549,7 @@ def raising(v: Verb) -> Optional[Content]:
 def xcomp(v: Verb) -> Optional[Content]:
     """'X wants to Y', 'X urged Congress to Y'."""
     x = v.xcomp
-    if x is None or not (v.lem in cues.XCOMP_CONTENT_VERBS or v.lem in v.finder.learned_verbs) or x.i <= v.tok.i:
+    if x is None or not v.listed(cues.XCOMP_CONTENT_VERBS) or x.i <= v.tok.i:
         return None
     left, right = subtree_range(x)
     if v.dobj is not None and v.tok.i < v.dobj.i < x.i:
@@ -653,7 +657,7 @@ def trailing_object(v: Verb) -> Optional[Content]:
 def dobj(v: Verb) -> Optional[Content]:
     """'X denied the accusations', 'X described Y as Z': the verb's object."""
     d = v.dobj
-    if d is None or not (v.lem in cues.OBJECT_CONTENT_VERBS or v.lem in v.finder.learned_verbs) or d.i <= v.tok.i:
+    if d is None or not v.listed(cues.OBJECT_CONTENT_VERBS) or d.i <= v.tok.i:
         return None
     left, right = subtree_range(d)
     if v.oprd is not None and v.oprd.i > d.i:
@@ -732,14 +736,10 @@ def quotation_before(v: Verb) -> Optional[Content]:
     return v.quotation(q) if q is not None else None
 
 
-def _object_verb(v: Verb) -> bool:
-    return v.lem in cues.OBJECT_CONTENT_VERBS or v.lem in v.finder.learned_verbs
-
-
 @frame("passive", VERB, whole_clause=True)
 def passive(v: Verb) -> Optional[Content]:
     """'The report was released': the subject of a passive is what the verb is about."""
-    if not _object_verb(v):
+    if not v.listed(cues.OBJECT_CONTENT_VERBS):
         return None
     subj = next((c for c in v.children() if c.dep_ == "nsubjpass" and c.i < v.tok.i), None)
     return v.span(*np_range(subj)) if subj is not None else None
@@ -750,7 +750,7 @@ def relcl(v: Verb) -> Optional[Content]:
     """'which friends described as miserable', 'stances that he has since disavowed': the word
     the relative clause hangs on is what the verb is about."""
     tok = v.tok
-    if not _object_verb(v):
+    if not v.listed(cues.OBJECT_CONTENT_VERBS):
         return None
     rel = None
     for c in tok.children:
