@@ -157,8 +157,12 @@ NEGATION_WORDS = frozenset("not n't never no nor".split())
 # Pronouns that head a clause without speaking: "it said" is a document's, "which said" a noun's.
 NOT_SUBJECTS = frozenset({"it", "there", "this", "that", "which", "what"})
 
-# Cue words that are never a speaker name (a guard against "Also Read" and headlines).
+# Cue words that are never a speaker name (a guard against "Also Read" and headlines; page
+# furniture such as "Article Continued Below" is a boilerplate line, tracker.extract.clean).
 NOT_SPEAKERS = frozenset("read also said says watch related more".split())
+
+# Pronouns that inside a quotation speak for its speaker ("'I think we will win,' Smith said").
+QUOTED_PRONOUNS = frozenset("i me my mine we us our ours you your yours".split())
 
 # Verbs whose subject belongs to the content, not to a speaker ("X appears to ...", "X seems ...").
 RAISING_VERBS = frozenset({"appear", "seem"})

@@ -30,6 +30,28 @@ def acronym(name: str) -> str:
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
+# words before a name that are titles, not given names ("Sen. Ted Cruz", "Mrs. Clinton")
+_TITLE_WORDS = frozenset("mr mrs ms miss dr sen rep gov gen lt col capt sgt rev prof president senator "
+                         "governor secretary minister mayor judge justice pope sir dame lord lady".split())
+
+
+def _given(toks: list) -> Optional[str]:
+    """The given name in a person's name (its first word that is no title), lower-cased; None
+    for a surname alone."""
+    for t in toks[:-1]:
+        w = t.lower().strip(".")
+        if w and w not in _TITLE_WORDS:
+            return w
+    return None
+
+
+def _same_given(a: str, b: Optional[str]) -> bool:
+    """"Donald" and "Donald", or "D" and "Donald": the same given name."""
+    if b is None:
+        return False
+    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
 @dataclass
 class Person:
     name: str
@@ -48,7 +70,10 @@ class ArticleSpeakers:
 
     def __init__(self):
         self.persons: list[Person] = []
-        self.by_surname: dict[str, Person] = {}
+        # surname -> the people named with a given name and that surname ("Donald Trump",
+        # "Melania Trump": two people); a surname named alone before any of them ("Trump")
+        self.by_surname: dict[str, list[Person]] = {}
+        self.bare: dict[str, Person] = {}
         self.orgs: dict[str, str] = {}  # acronym or short form -> full name
         self.last_person: Optional[str] = None
         self.last_group: Optional[str] = None
@@ -76,19 +101,29 @@ class ArticleSpeakers:
                     self.orgs[ac] = name
 
     def add_person(self, ent) -> Person:
+        """The person a PERSON entity names, registered with the titles written beside it. People
+        who share a surname are one person only when their given names agree."""
         name = _clean_name(ent.text)
         toks = name.split()
         if not toks:
             return None
         surname = toks[-1].lower()
-        p = self.by_surname.get(surname)
-        if p is None or (len(toks) > len(p.name.split()) and p.name.split()[-1].lower() == surname):
+        p = self.find_person(name)
+        if p is None and _given(toks) is None:
+            # a surname alone: the surname's one person, else a person of its own name
+            p = self.bare.setdefault(surname, Person(name))
+            if p not in self.persons:
+                self.persons.append(p)
+        elif p is None:
+            same = self.by_surname.setdefault(surname, [])
+            p = self.bare.pop(surname, None) if not same else None  # "Trump ... Donald Trump"
             if p is None:
                 p = Person(name)
                 self.persons.append(p)
-            elif len(toks) > len(p.name.split()):
-                p.name = name
-            self.by_surname[surname] = p
+            p.name = name
+            same.append(p)
+        elif len(toks) > len(p.name.split()) and _given(toks) is not None:
+            p.name = name
         # a title written before the name within the noun phrase ("UN human rights chief Michelle Bachelet")
         root = ent.root
         doc = ent.doc
@@ -120,8 +155,26 @@ class ArticleSpeakers:
         t = t.replace("U.N.", "UN").replace("U.S.", "US")
         return t.lower()
 
+    def find_person(self, name: str) -> Optional[Person]:
+        """The person of the article a name is: the one with its given name and surname; for a
+        surname alone ("Mr. Trump"), the one person named with it (None when there are two)."""
+        toks = _clean_name(name).split()
+        if not toks:
+            return None
+        surname = toks[-1].lower()
+        same = self.by_surname.get(surname, [])
+        given = _given(toks)
+        if given is None:
+            return same[0] if len(same) == 1 else (self.bare.get(surname) if not same else None)
+        return next((p for p in same if _same_given(given, _given(p.name.split()))), None)
+
+    def shared_surname(self, name: str) -> bool:
+        """Is this a surname alone that two people of the article share?"""
+        toks = _clean_name(name).split()
+        return bool(toks) and _given(toks) is None and len(self.by_surname.get(toks[-1].lower(), ())) > 1
+
     # -- resolution
-    def resolve(self, head, span_text: str, in_quote_speaker: Optional[str] = None) -> Resolved:
+    def resolve(self, head, span_text: str) -> Resolved:
         """Canonical name and kind of the speaker mention `span_text` headed by token `head`."""
         text = _clean_name(span_text)
         low = text.lower()
@@ -132,8 +185,6 @@ class ArticleSpeakers:
         if head is not None and head.pos_ == "PRON" or low in cues.PRONOUNS_PERSON | cues.PRONOUNS_OTHER:
             if low in ("he", "she", "him", "her", "his"):
                 return Resolved(self.last_person or text, "person")
-            if low in ("i", "me") and in_quote_speaker:
-                return Resolved(in_quote_speaker, "person")
             if low in ("they", "them") and self.last_group:
                 return Resolved(self.last_group, "group")
             return Resolved(text, "person" if low in cues.PRONOUNS_PERSON else None)
@@ -156,17 +207,19 @@ class ArticleSpeakers:
         if doc is not None:
             ent = self.ent_at.get(head.i)
             if ent is not None and ent.label_ == "PERSON":
-                p = self.by_surname.get(_clean_name(ent.text).split()[-1].lower()) if _clean_name(ent.text) else None
-                if p is None:
-                    p = self.add_person(ent)
-                if p is not None:
+                p = self.add_person(ent)
+                if p is not None and not self.shared_surname(ent.text):
                     self.last_person = p.name
                     return Resolved(p.name, "person")
-        # a surname alone
-        if bare and bare.split()[-1].lower() in self.by_surname and (head is None or head.pos_ == "PROPN") and len(bare.split()) <= 3:
-            p = self.by_surname[bare.split()[-1].lower()]
-            self.last_person = p.name
-            return Resolved(p.name, "person")
+        # a name the article gave before ("Mr. Trump", "Guterres"); a surname two people share
+        # stays as written
+        if bare and (head is None or head.pos_ == "PROPN") and len(bare.split()) <= 3:
+            if self.shared_surname(bare):
+                return Resolved(bare, "person")
+            p = self.find_person(bare)
+            if p is not None:
+                self.last_person = p.name
+                return Resolved(p.name, "person")
         # short forms and capitals
         if bare in cues.ALIASES:
             name = cues.ALIASES[bare]

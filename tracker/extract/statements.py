@@ -43,6 +43,8 @@ def build(text, base, att: Attribution, sent, speakers: ArticleSpeakers, mask, q
     elif (att.cue_lemma or "").split(" ")[0] in cues.RAISING_VERBS and cs <= base + att.speaker_start \
             and base + att.speaker_end <= ce:
         pass  # "Turnout appears to have fallen": the subject is part of what appears, nobody says it
+    elif not any(ch.isalpha() for ch in text[base + att.speaker_start:base + att.speaker_end]):
+        pass  # markup ("according to <a href=...>"), not a speaker
     else:
         ss, se = base + att.speaker_start, base + att.speaker_end
         spk = text[ss:se]
@@ -251,6 +253,31 @@ def nest(statements: list[Statement]) -> None:
                     inner.channel = outer.speaker
                 if outer_source and not inner.source and outer.source in cues.SOURCE_NOUNS.values():
                     inner.source = outer.source
+
+
+def quoted_pronouns(quotes, statements: list[Statement]) -> None:
+    """A first- or second-person pronoun inside a quotation ("'I think we will win,' Smith said")
+    is the quotation's speaker: the named speaker of the statement that quotes it. A pronoun
+    that nothing resolves names no speaker (it stays as the mention, speaker_text)."""
+    voice: dict[int, Statement] = {}  # quotation start -> the statement that quotes it, tightest first
+    for st in sorted(statements, key=lambda s: s.claim_end - s.claim_start):
+        if not st.speaker or _pronoun(st.speaker) or st.cue_start is not None and quotes.at(st.cue_start):
+            continue
+        for q in quotes.overlapping(st.claim_start, st.claim_end):
+            if q.double:
+                voice.setdefault(q.start, st)
+    for st in statements:
+        mention = (st.speaker_text or "").strip().lower()
+        q = quotes.at(st.cue_start) if st.cue_start is not None else None
+        if mention in cues.QUOTED_PRONOUNS and q is not None and q.start in voice:
+            outer = voice[q.start]
+            st.speaker, st.speaker_kind = outer.speaker, outer.speaker_kind
+        elif st.speaker and _pronoun(st.speaker):
+            st.speaker = st.speaker_kind = None
+
+
+def _pronoun(name: str) -> bool:
+    return name.strip().lower() in cues.PRONOUNS_PERSON | cues.PRONOUNS_OTHER | cues.QUOTED_PRONOUNS
 
 
 def owner_kinds(statements: list[Statement]) -> None:

@@ -81,20 +81,27 @@ def mention_chars(doc, tok) -> tuple[Optional[int], Optional[int]]:
 
 
 def is_dateline(tok) -> bool:
-    """A place in capitals opening a sentence ("WASHINGTON —", "LONDON (Reuters) -"): where the
-    story was filed, never who spoke."""
-    if not (tok.text.isupper() and len(tok.text) > 1 and tok.pos_ == "PROPN"):
+    """A place in capitals opening a sentence ("WASHINGTON —", "LONDON (Reuters) -", "CLEVELAND,
+    OH —"): where the story was filed, never who spoke."""
+    if not _dateline_word(tok) or tok.text == ",":
         return False
     doc = tok.doc
     k = tok.i
     while not doc[k].is_sent_start:  # only capitals before it in its sentence ("NEW YORK")
         k -= 1
-        if not doc[k].text.isupper():
+        if not _dateline_word(doc[k]):
             return False
-    nxt = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+    j = tok.i + 1
+    while j < len(doc) and not doc[j].is_sent_start and _dateline_word(doc[j]):
+        j += 1  # the rest of the place ("CLEVELAND, OH")
+    nxt = doc[j].text if j < len(doc) else ""
     if nxt == "(":  # "LONDON (Reuters) -", not "NATO (the alliance) said"
-        return tok.i + 2 < len(doc) and doc[tok.i + 2].lower_ in cues.MEDIA
+        return j + 1 < len(doc) and doc[j + 1].lower_ in cues.MEDIA
     return nxt in DASHES
+
+
+def _dateline_word(tok) -> bool:
+    return tok.text == "," or tok.text.isupper() and len(tok.text) > 1
 
 
 def discourse_idiom(tok) -> bool:
@@ -116,7 +123,8 @@ def discourse_idiom(tok) -> bool:
 def after_dateline(doc, left: int, right: int) -> int:
     """The first token after a dateline that opens the span ("WASHINGTON — ...", "LONDON (Reuters) - ...")."""
     j = left
-    while j < right and doc[j].text.isupper() and doc[j].pos_ == "PROPN":
+    while j < right and (doc[j].text.isupper() and doc[j].pos_ in ("PROPN", "NOUN", "INTJ")
+                         or doc[j].text == "," and j > left and doc[j + 1].text.isupper()):
         j += 1
     if j == left or not is_dateline(doc[j - 1]):
         return left
