@@ -107,7 +107,8 @@ class Statement:
     speaker_kind: Optional[str] = None  # person, organization, government, document, media, group
     kind: str = "indirect"  # direct, indirect, mixed, assertion
     source: Optional[str] = None
-    channel: Optional[str] = None
+    channel: Optional[str] = None  # the outlet's canonical name ("The Associated Press")
+    channel_text: Optional[str] = None  # the channel as written ("the AP")
     confidence: float = 1.0
     sentence: Optional[str] = None
     position: int = 0
@@ -116,7 +117,7 @@ class Statement:
         """The contract fields of `tracker extract`, then the extra ones."""
         d = dataclasses.asdict(self)
         out = {k: d[k] for k in STATEMENT_JSON_FIELDS}
-        for k in ("cue_lemma", "cue_start", "cue_end", "speaker_kind", "position"):
+        for k in ("cue_lemma", "cue_start", "cue_end", "speaker_kind", "position", "channel_text"):
             out[k] = d[k]
         return out
 

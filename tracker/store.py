@@ -42,7 +42,7 @@ TABLES = {
             "source": str, "channel": str, "claim_start": int, "claim_end": int,
             "speaker_start": int, "speaker_end": int, "sentence": str, "position": int,
             "confidence": float, "published": str, "extractor_version": str,
-            "cue_type": str,
+            "cue_type": str, "channel_text": str,
         },
         "pk": "id",
         "foreign_keys": [("article_id", "articles", "id"), ("speaker_id", "speakers", "id")],
@@ -255,7 +255,7 @@ def statement_row(
         "speaker_start": s.speaker_start, "speaker_end": s.speaker_end,
         "sentence": s.sentence, "position": s.position, "confidence": s.confidence,
         "published": article.published, "extractor_version": version,
-        "cue_type": s.cue_type,
+        "cue_type": s.cue_type, "channel_text": s.channel_text,
     }
 
 

@@ -82,26 +82,108 @@ SOURCE_NOUNS = {
 DOCUMENT_SOURCES = frozenset(v for v in SOURCE_NOUNS.values()
                              if v not in ("spokesperson", "aide", "adviser", "representative"))
 
-# News outlets and wire services: a speaker that is one of these is also the channel.
-MEDIA = frozenset(x.lower() for x in """
-Reuters|AP|Associated Press|AFP|Agence France-Presse|CNN|BBC|The Guardian|Guardian|
-New York Times|The New York Times|Times|Washington Post|The Washington Post|Post|Wall Street Journal|
-The Wall Street Journal|Journal|Bloomberg|Politico|Fox News|Fox|NBC|NBC News|CBS|CBS News|ABC|
-ABC News|MSNBC|NPR|PBS|CNBC|USA Today|Al Jazeera|Xinhua|TASS|RIA Novosti|Interfax|Kyodo|
-Yonhap|Axios|The Hill|Hill|BuzzFeed|BuzzFeed News|HuffPost|Huffington Post|The Huffington Post|
-Breitbart|Breitbart News|The Atlantic|The Economist|Financial Times|FT|The Independent|
-The Telegraph|Daily Mail|The Times|Los Angeles Times|LA Times|Chicago Tribune|Boston Globe|
-The Boston Globe|Newsweek|Time|Vox|Slate|Salon|Daily Beast|The Daily Beast|Der Spiegel|
-Le Monde|El País|Haaretz|The Hindu|Hindustan Times|Times of India|NDTV|Dawn|SCMP|
-South China Morning Post|Global Times|People's Daily|Sky News|ITV|Channel 4|RT|Sputnik|
-Western Journal|The Western Journal|Daily News|New York Daily News|New York Post|
-The New Yorker|Mother Jones|National Review|The Intercept|ProPublica|Washington Examiner|
-Washington Times|The Washington Times|Roll Call|The Daily Caller|Daily Caller|Drudge Report|
-Associated Press|AP News|Press Trust of India|PTI|ANI|IANS|dpa|EFE|ANSA|Anadolu
-""".replace("\n", "").split("|") if x.strip())
+# News outlets and wire services, one a line: the canonical name, then the other ways news writes
+# it. A speaker that is one of these is also the channel.
+OUTLETS = """
+The Associated Press|AP|Associated Press|AP News|the AP
+Reuters
+Agence France-Presse|AFP
+CNN
+BBC|BBC News
+The Guardian|Guardian
+The New York Times|New York Times|NYT
+The Washington Post|Washington Post
+The Wall Street Journal|Wall Street Journal|WSJ
+Bloomberg|Bloomberg News
+Politico
+Fox News|Fox|Fox News Channel
+NBC News|NBC
+CBS News|CBS
+ABC News|ABC
+MSNBC
+NPR
+PBS
+CNBC
+USA Today|USA TODAY
+Al Jazeera
+Xinhua
+TASS
+RIA Novosti
+Interfax
+Kyodo
+Yonhap
+Axios
+The Hill
+BuzzFeed News|BuzzFeed
+HuffPost|Huffington Post|The Huffington Post
+Breitbart News|Breitbart
+The Atlantic
+The Economist
+Financial Times|FT
+The Independent
+The Telegraph
+Daily Mail
+Los Angeles Times|LA Times|L.A. Times
+Chicago Tribune
+The Boston Globe|Boston Globe
+Newsweek
+Time
+Vox
+Slate
+Salon
+The Daily Beast|Daily Beast
+Der Spiegel
+Le Monde
+El País
+Haaretz
+The Hindu
+Hindustan Times
+Times of India
+NDTV
+Dawn
+South China Morning Post|SCMP
+Global Times
+People's Daily
+Sky News
+ITV
+Channel 4
+RT
+Sputnik
+The Western Journal|Western Journal
+New York Daily News|Daily News
+New York Post
+The New Yorker
+Mother Jones
+National Review
+The Intercept
+ProPublica
+Washington Examiner
+The Washington Times|Washington Times
+Roll Call
+The Daily Caller|Daily Caller
+Drudge Report
+Press Trust of India|PTI
+ANI
+IANS
+dpa
+EFE
+ANSA
+Anadolu
+"""
+# lower-cased name as written -> canonical name
+OUTLET_NAMES = {v.strip().lower(): line.split("|")[0] for line in OUTLETS.strip().splitlines()
+                for v in line.split("|")}
+# The last word of several outlets' names, written alone ("the Post", "the Times"): the outlet of
+# that name the article named before, else the one US news most often means.
+SHORT_OUTLETS = {"times": "The New York Times", "post": "The Washington Post", "journal": "The Wall Street Journal",
+                 "globe": "The Boston Globe"}
+MEDIA = frozenset(OUTLET_NAMES) | frozenset(SHORT_OUTLETS) | frozenset("the " + k for k in SHORT_OUTLETS)
+OUTLET_CANONICAL = frozenset(OUTLET_NAMES.values())
 
 MEDIA_HEADS = frozenset("newspaper paper outlet network broadcaster magazine agency channel "
                         "daily tabloid station website site publication".split())
+# "the newspaper", "the paper": the outlet the article named (tracker.extract.speakers.outlet)
+NEWS_HEADS = frozenset("newspaper paper broadcaster magazine daily tabloid publication".split())
 
 # Nouns that denote a person (a speaker kind "person" without a name).
 PERSON_NOUNS = frozenset("""

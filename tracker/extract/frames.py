@@ -233,8 +233,8 @@ def _channel_and_source(tok, lem: str) -> tuple:
     doc = tok.doc
     channel_tok = source = None
     for c in tok.children:
-        if c.dep_ in ("dobj", "dative") and lem == "tell" and c.text.lower() in cues.MEDIA:
-            channel_tok = c
+        if c.dep_ in ("dobj", "dative") and lem == "tell":
+            channel_tok = _media(c) or channel_tok  # "told CNN", "told CNN's Dana Bash"
         if c.dep_ != "prep" or c.lower_ not in ("in", "on", "to", "with", "during"):
             continue
         for p in c.children:
@@ -242,15 +242,26 @@ def _channel_and_source(tok, lem: str) -> tuple:
                 continue
             if p.lemma_.lower() in cues.SOURCE_NOUNS and p.lemma_.lower() not in ("spokesperson", "aide"):
                 source = cues.SOURCE_NOUNS[p.lemma_.lower()]
-            if " ".join(t.text for t in doc[np_range(p)[0]:np_range(p)[1] + 1]).lower() in cues.MEDIA:
-                channel_tok = p
-            for pp in p.children:
+            if _media(p) is not None:
+                channel_tok = _media(p)
+            for pp in p.children:  # "in an interview with Fox News"
                 if pp.dep_ == "prep":
-                    channel_tok = next((x for x in reversed(list(pp.children))
-                                        if x.dep_ == "pobj" and x.text.lower() in cues.MEDIA), channel_tok)
+                    channel_tok = next((_media(x) for x in reversed(list(pp.children))
+                                        if x.dep_ == "pobj" and _media(x) is not None), channel_tok)
     if lem == "tweet":
         source = "tweet"
     return channel_tok, source
+
+
+def _media(tok):
+    """The word heading a news outlet's name: tok ("CNN", "The Washington Post"), or the outlet
+    tok belongs to ("CNN's Dana Bash", "MSNBC's 'Morning Joe'"), else None."""
+    left, right = np_range(tok)
+    phrase = " ".join(t.text for t in tok.doc[left:right + 1] if t.dep_ != "case").lower()
+    if tok.text.lower() in cues.MEDIA or phrase in cues.MEDIA:
+        return tok
+    owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+    return owner if owner is not None and _media(owner) is owner else None
 
 
 VERB = Trigger("verb", lambda finder, tok, lem: lem in finder.verb_lemmas and _verb_like(tok), verb_context,
@@ -507,8 +518,12 @@ def ccomp(v: Verb) -> Optional[Content]:
     left, right = subtree_range(v.clause)
     subj, dobj = v.subj, v.dobj
     if subj is None and dobj is not None and dobj.i > v.tok.i and dobj.pos_ == "PROPN" \
-            and v.lem in cues.INVERTED_VERBS and v.clause.i < v.tok.i:
-        subj = dobj  # "..., reported Reuters."
+            and v.lem in cues.INVERTED_VERBS and v.lem not in cues.ADDRESSEE_VERBS and v.clause.i < v.tok.i:
+        subj = dobj  # "..., reported Reuters.", not "..., told CNN's Dana Bash": who was told
+    if subj is None and v.lem in cues.ADDRESSEE_VERBS and v.clause.i < v.tok.i:
+        subj = _named_before(v.tok, v.sent)  # '"...," Ramos, 58, told AFP', parsed without a subject
+        if subj is not None and left < subj.i <= right:
+            right = np_range(subj)[0] - 1  # the parser put the name inside the quotation's clause
     return v.span(left, right, speaker=subj, cut_trailing=True, interrupted=v.clause.i < v.tok.i)
 
 
@@ -584,10 +599,13 @@ def trailing_range(v: Verb):
     doc, tok, sent, subj, dobj = v.doc, v.tok, v.sent, v.subj, v.dobj
     if v.lem not in cues.INVERTED_VERBS:
         return None
+    addressee = v.lem in cues.ADDRESSEE_VERBS  # "told CNN": the object is who was told
     # the frame: from a comma before the cue (or its subject) to the sentence end
     start = tok.i
     if subj is not None and subj.head.i != tok.i:
         subj = None  # inherited through coordination: not part of this frame
+    if subj is None and addressee:
+        subj = _named_before(tok, sent)  # '"...," Ramos, 58, told AFP', parsed without a subject
     if subj is not None and subj.i < tok.i:
         start = np_range(subj)[0]
     k = start - 1
@@ -601,10 +619,12 @@ def trailing_range(v: Verb):
     # only the speaker, adverbs and short time/place phrases may follow the cue
     allowed = set()
     spk = subj
-    if spk is None and dobj is not None and dobj.pos_ == "PROPN":
-        spk = dobj
+    if spk is None and dobj is not None and dobj.pos_ == "PROPN" and not addressee:
+        spk = dobj  # "..., reported Reuters", not "..., told The Washington Post": who was told
     if spk is not None and spk.i > tok.i:
         allowed.update(range(np_range(spk)[0], np_range(spk)[1] + 1))
+    if addressee and dobj is not None and dobj.i > tok.i:
+        allowed.update(t.i for t in dobj.subtree)
     for c in tok.rights:
         if c.dep_ in ("advmod", "npadvmod", "prep", "punct", "appos") or time_like(c):
             if c.dep_ == "prep" and len(list(c.subtree)) > 8:
@@ -636,6 +656,23 @@ def trailing_range(v: Verb):
     if left > right:
         return None
     return left, right, spk
+
+
+def _named_before(tok, sent):
+    """The name right before a cue, past an age or title in commas ('Ramos, 58, told'), when the
+    parser gave the cue no subject; None when the word there is no name."""
+    doc = tok.doc
+    k = tok.i - 1
+    while k > sent.start and (doc[k].is_punct or doc[k].is_space):
+        k -= 1
+    t = doc[k]
+    if t.dep_ == "appos" and t.head.i < t.i:
+        t = t.head
+    if t.pos_ != "PROPN":
+        return None
+    aside = {x.i for c in t.children if c.dep_ == "appos" for x in c.subtree}
+    between = doc[np_range(t)[1] + 1:tok.i]
+    return t if all(x.is_punct or x.is_space or x.i in aside for x in between) else None
 
 
 def _trailing(v: Verb) -> Optional[Content]:

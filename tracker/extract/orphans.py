@@ -288,8 +288,8 @@ def orphan_quotes(text, quotes, statements, boiler, scorer=None, leadins=()) -> 
             res, ss, se, mention = said
             st.speaker, st.speaker_text, st.speaker_start, st.speaker_end = res.name, mention, ss, se
             st.speaker_kind = res.kind
-            if res.kind == "media":
-                st.channel = res.name
+            if res.kind == "media" and res.name in cues.OUTLET_CANONICAL:
+                st.channel, st.channel_text = res.name, mention
         else:
             prev = nearest_speaker(spoken, voiced, q.start) or prev
             # '"A," said Smith. "B."': B continues the quotation whose speaker follows it (the
@@ -307,6 +307,7 @@ def orphan_quotes(text, quotes, statements, boiler, scorer=None, leadins=()) -> 
             st.speaker, st.speaker_text = prev.speaker, prev.speaker_text
             st.speaker_start, st.speaker_end = prev.speaker_start, prev.speaker_end
             st.speaker_kind, st.source, st.channel = prev.speaker_kind, prev.source, prev.channel
+            st.channel_text = prev.channel_text
         out.append(st)
         if st.speaker_start is not None:
             voiced.append(st)

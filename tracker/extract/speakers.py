@@ -74,6 +74,7 @@ class ArticleSpeakers:
         # "Melania Trump": two people); a surname named alone before any of them ("Trump")
         self.by_surname: dict[str, list[Person]] = {}
         self.bare: dict[str, Person] = {}
+        self.outlets: list[str] = []  # canonical names of the news outlets named so far, in order
         self.orgs: dict[str, str] = {}  # acronym or short form -> full name
         self.last_person: Optional[str] = None
         self.last_group: Optional[str] = None
@@ -90,6 +91,8 @@ class ArticleSpeakers:
             for i in range(ent.start, ent.end):
                 self.ent_at[i] = ent
         for ent in self.ents:
+            if _clean_name(ent.text).lower() in cues.OUTLET_NAMES:
+                self.outlet(ent.text)  # named in full: "the Post" later is this one
             if ent.label_ == "PERSON":
                 self.add_person(ent)
             elif ent.label_ in ("ORG", "GPE", "NORP"):
@@ -155,6 +158,34 @@ class ArticleSpeakers:
         t = t.replace("U.N.", "UN").replace("U.S.", "US")
         return t.lower()
 
+    def outlet(self, mention: str) -> Optional[str]:
+        """The canonical name of the news outlet a mention names ("the AP", "AP", "The Associated
+        Press" -> "The Associated Press"; "Saturday's New York Times" -> "The New York Times";
+        "Fox and Friends" -> "Fox News"), registering it; "the Post" is the Post the article named
+        before; an outlet not listed keeps its whole name ("the Tampa Bay Times" -> "Tampa Bay
+        Times"); "the newspaper" is the last outlet the article named; None for no outlet."""
+        text = _clean_name(mention.split("'s ")[-1].split("’s ")[-1])
+        words = text.split()
+        definite = bool(words) and words[0].lower() == "the"
+        if definite:
+            words = words[1:]
+        low = " ".join(words).lower()
+        if low in cues.SHORT_OUTLETS:
+            named = next((o for o in reversed(self.outlets) if o.lower().split()[-1] == low), None)
+            return named or cues.SHORT_OUTLETS[low]
+        name = cues.OUTLET_NAMES.get(low) or cues.OUTLET_NAMES.get("the " + low)
+        if name is None and len(words) > 1 and words[-1].lower() in cues.SHORT_OUTLETS \
+                and all(w[:1].isupper() for w in words):
+            name = " ".join(words)  # an outlet not listed, kept whole ("National Post")
+        if name is None and len(words) > 1:
+            name = cues.OUTLET_NAMES.get(words[0].lower())  # its show or station ("Fox and Friends")
+        if name is None:  # "the newspaper": the one the article named last, if it named one
+            return self.outlets[-1] if self.outlets and definite and low in cues.NEWS_HEADS else None
+        if name in self.outlets:
+            self.outlets.remove(name)
+        self.outlets.append(name)
+        return name
+
     def find_person(self, name: str) -> Optional[Person]:
         """The person of the article a name is: the one with its given name and surname; for a
         surname alone ("Mr. Trump"), the one person named with it (None when there are two)."""
@@ -190,7 +221,7 @@ class ArticleSpeakers:
             return Resolved(text, "person" if low in cues.PRONOUNS_PERSON else None)
         # media outlets
         if low in cues.MEDIA or bare.lower() in cues.MEDIA:
-            return Resolved(text if low.startswith("the ") and text[4:].lower() in cues.MEDIA else bare, "media")
+            return Resolved(self.outlet(text), "media")
         # documents and intermediaries: "a UN readout of the meetings" -> United Nations
         if lemma in cues.SOURCE_NOUNS and head is not None:
             owner = self.owner_of(head)
@@ -247,13 +278,13 @@ class ArticleSpeakers:
                     return Resolved(cues.ALIASES.get(name, name), "government")
                 if ent.label_ == "ORG":
                     if name.lower() in cues.MEDIA:
-                        return Resolved(name, "media")
+                        return Resolved(self.outlet(name), "media")
                     return Resolved(self.orgs.get(name, cues.ALIASES.get(name, name)), "organization")
                 if ent.label_ == "NORP":
                     self.last_group = name
                     return Resolved(name, "group")
-            if lemma in cues.MEDIA_HEADS:
-                return Resolved(text, "media")
+            if lemma in cues.MEDIA_HEADS:  # "the newspaper": the outlet the article named, if any
+                return Resolved(self.outlet(text) or text, "media")
             if any(w in low for w in cues.GOVERNMENT_WORDS):
                 return Resolved(text, "government")
             if head.tag_ in ("NNS", "NNPS") or lemma in cues.GROUP_NOUNS:

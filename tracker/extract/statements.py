@@ -62,11 +62,12 @@ def build(text, base, att: Attribution, sent, speakers: ArticleSpeakers, mask, q
     head = att.speaker_head
     if head is not None and head.lemma_.lower() in cues.SOURCE_NOUNS and source is None:
         source = cues.SOURCE_NOUNS[head.lemma_.lower()]
-    channel = None
-    if att.channel_token is not None:
-        channel = speakers.resolve(att.channel_token, att.channel_token.text).name
-    if resolved.kind == "media":
-        channel = resolved.name
+    channel = channel_text = None
+    if att.channel_token is not None:  # "told CNN", "in an interview with The Washington Post"
+        channel_text = outlet_mention(att.channel_token)
+        channel = speakers.outlet(channel_text)
+    if resolved.kind == "media" and resolved.name in cues.OUTLET_CANONICAL:
+        channel, channel_text = resolved.name, spk
     frame = (min(cue_s, ss if ss is not None else cue_s), max(cue_e, se if se is not None else cue_e))
     if att.extra.get("cont"):
         frame = (base + att.extra["cont"][0], base + att.extra["cont"][1])
@@ -78,11 +79,22 @@ def build(text, base, att: Attribution, sent, speakers: ArticleSpeakers, mask, q
         cue_type=cue_type(att.cue_lemma, att.frame, spk_tok.lemma_ if spk_tok is not None else None, text[cue_s:cue_e]),
         speaker=resolved.name, speaker_text=spk, speaker_start=ss, speaker_end=se,
         speaker_kind=resolved.kind, kind=kind, source=source, channel=channel,
+        channel_text=channel_text if channel else None,
         confidence=round(float(att.score), 3), sentence=sentence,
     )
     st._speaker_above = att.speaker_start is None and ss is not None
     st._owner_kind = resolved.owner_kind
     return st
+
+
+def outlet_mention(tok) -> str:
+    """The outlet's name as written, headed by tok ("The Washington Post", "CNN" of "CNN's")."""
+    left, right = np_range(tok)
+    doc = tok.doc
+    while right > left and doc[right].dep_ == "case":
+        right -= 1
+    a, b = span_chars(doc, left, right)
+    return doc.text[a:b]
 
 
 def _scare_quoted(text: str, quotes, cs: int, ce: int) -> bool:
@@ -241,7 +253,7 @@ def nest(statements: list[Statement]) -> None:
     for outer in statements:
         if outer.speaker_start is None or outer.claim_end <= outer.claim_start:
             continue
-        outer_is_media = outer.speaker_kind == "media"
+        outer_is_media = outer.speaker_kind == "media" and outer.speaker in cues.OUTLET_CANONICAL
         outer_source = outer.source if outer.source and outer.speaker_kind in ("document", "person") else None
         if not outer_is_media and not outer_source:
             continue
@@ -250,7 +262,7 @@ def nest(statements: list[Statement]) -> None:
                 if inner is outer or not outer.claim_start <= inner.cue_start < outer.claim_end:
                     continue
                 if outer_is_media and not inner.channel:
-                    inner.channel = outer.speaker
+                    inner.channel, inner.channel_text = outer.speaker, outer.speaker_text
                 if outer_source and not inner.source and outer.source in cues.SOURCE_NOUNS.values():
                     inner.source = outer.source
 

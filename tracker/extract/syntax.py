@@ -199,6 +199,8 @@ def np_range(head) -> tuple[int, int]:
     doc = head.doc
     left = head.i
     for c in head.lefts:
+        if c.dep_ in ("ccomp", "parataxis", "advcl", "csubj"):
+            continue  # a clause the parser hung on the name ('"...," Butz told'): not the name's
         left = min(left, c.left_edge.i)
         break
     right = head.i
