@@ -24,7 +24,7 @@ than the dev slice.
 `--accurate` trains the accurate mode's model instead (attribution_model_accurate.npz): MiniLM's
 layers, a span scorer and a role tagger over its vectors are fine-tuned together
 (benchmarks/finetune.py, needs torch) on TUNE_FOLDS folds, so that each article's scorer features
-and tagged candidates (rules.SentenceFinder.tagged) come from a model that did not see it, and the
+and tagged candidates (the tagged frame, tracker.extract.frames) come from a model that did not see it, and the
 linear models learn from those; the model fine-tuned on all articles ships. With `--cv K`, all of it inside each fold (hours).
 Only the training part of benchmarks/split.py is read; the held-out part is never touched.
 The shipped artifact holds hashed-feature weights, lemma lists and numbers: no corpus text.
@@ -52,7 +52,7 @@ from tracker.extract import extract_parsed  # noqa: E402
 from tracker.extract.clean import parse_text  # noqa: E402
 from tracker.extract.model import BITS, TUNED, Model, hashed  # noqa: E402
 from tracker.extract.neural import span_indices  # noqa: E402
-from tracker.extract.rules import trim_chars  # noqa: E402
+from tracker.extract.syntax import trim_chars  # noqa: E402
 from tracker.nlp import load_nlp  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "tracker" / "data" / "attribution_model.npz"
@@ -70,14 +70,15 @@ L2 = 1e-4
 LR = 0.05
 
 
-def parsed_docs(rows, cache: Path | None, workers: int):
-    """Docs of the rows, from a DocBin cache outside the repo when given (built on first use)."""
+def parsed_docs(rows, cache: Path | None, workers: int, name: str = "train"):
+    """Docs of the rows, from a DocBin cache outside the repo when given (built on first use,
+    under `name`: one cache folder can hold the docs of several sets of rows)."""
     from spacy.tokens import DocBin
 
     nlp = load_nlp()
     ids = [str(r["id"]) for r in rows]
     if cache is not None:
-        f, fi = cache / "train.spacy", cache / "train.ids.json"
+        f, fi = cache / f"{name}.spacy", cache / f"{name}.ids.json"
         if f.exists() and fi.exists() and json.loads(fi.read_text()) == ids:
             return list(DocBin().from_disk(f).get_docs(nlp.vocab))
     docs = list(nlp.pipe((parse_text(r["text"]) for r in rows), batch_size=16,
@@ -87,8 +88,8 @@ def parsed_docs(rows, cache: Path | None, workers: int):
         db = DocBin()
         for d in docs:
             db.add(d)
-        db.to_disk(cache / "train.spacy")
-        (cache / "train.ids.json").write_text(json.dumps(ids))
+        db.to_disk(f)
+        fi.write_text(json.dumps(ids))
     return docs
 
 
@@ -156,23 +157,25 @@ def candidates(rows, docs, lex: dict, encoded=None, scorers=None, spans: list | 
                        encoded=encoded[a] if encoded is not None else None)
         if spans is not None:
             starts = [t.idx for t in doc]
-            spans += [span_indices(doc, starts, *trim_chars(text, s, e), c0, c1) for f, s, e, g, c0, c1 in coll]
+            spans += [span_indices(doc, starts, *trim_chars(text, c.start, c.end), c.cue_start, c.cue_end)
+                      for c in coll]
         # a candidate is right when it matches an annotated content of the same cue, and is
         # (nearly) the best-matching alternative of its cue
         jac = []
-        for f, s, e, g, c0, c1 in coll:
-            span = _trim(text, s, e)
+        for c in coll:
+            span = _trim(text, c.start, c.end)
             jac.append(max((_jaccard(span, gs) for gs, g0_, g1_ in gold
-                            if g0_ is None or c0 is None or (g0_ < c1 and c0 < g1_)), default=0.0))
+                            if g0_ is None or c.cue_start is None or (g0_ < c.cue_end and c.cue_start < g1_)),
+                           default=0.0))
         best_of = collections.defaultdict(float)
-        for (f, s, e, g, c0, c1), j in zip(coll, jac):
-            best_of[g] = max(best_of[g], j)
-        for (f, s, e, g, c0, c1), j in zip(coll, jac):
-            feats.append(np.array(sorted(hashed(f)), dtype=np.int32))
-            labels.append(1.0 if j >= 0.5 and j >= best_of[g] - MARGIN else 0.0)
+        for c, j in zip(coll, jac):
+            best_of[c.group] = max(best_of[c.group], j)
+        for c, j in zip(coll, jac):
+            feats.append(np.array(sorted(hashed(c.features)), dtype=np.int32))
+            labels.append(1.0 if j >= 0.5 and j >= best_of[c.group] - MARGIN else 0.0)
             art.append(a)
-            grp.append(g0 + g)
-        g0 += (coll[-1][3] + 1) if coll else 0
+            grp.append(g0 + c.group)
+        g0 += (coll[-1].group + 1) if coll else 0
     return feats, np.array(labels, dtype=np.float32), np.array(art), np.array(grp)
 
 

@@ -13,7 +13,8 @@ from tracker.extract import extract_parsed, extract_text
 from tracker.extract.encoder import LAYERS, STEP, WINDOW, Encoder, load_encoder, model_dir, windows
 from tracker.extract.model import load_model
 from tracker.extract.neural import ROLES, SpanScorer, span_indices, span_representation, token_vectors
-from tracker.extract.rules import SentenceFinder, trim_chars
+from tracker.extract.finder import SentenceFinder
+from tracker.extract.syntax import trim_chars
 from tracker.models import ACCURATE_VERSION, EXTRACTOR_VERSION
 from tracker.nlp import load_nlp
 
@@ -108,7 +109,7 @@ def test_fine_tuning_and_run_time_read_the_same_inputs():
     coll = []
     extract_parsed(text, [(0, doc)], model=load_model(), collect=coll)
     starts = [t.idx for t in doc]
-    spans = [span_indices(doc, starts, *trim_chars(text, s, e), c0, c1) for _, s, e, _, c0, c1 in coll]
+    spans = [span_indices(doc, starts, *trim_chars(text, c.start, c.end), c.cue_start, c.cue_end) for c in coll]
     assert len(spans) > 10
     item = finetune.item(text, doc, spans, np.zeros(len(spans)))
     with torch.no_grad():
@@ -116,8 +117,8 @@ def test_fine_tuning_and_run_time_read_the_same_inputs():
         torch_inputs = finetune.span_inputs(item, torch_vecs).numpy()
     vecs = token_vectors(doc, 0, vectors, offsets)
     assert np.allclose(torch_vecs[:len(doc)].numpy(), vecs, atol=1e-4)
-    numpy_inputs = np.stack([span_representation(doc, vecs, starts, *trim_chars(text, s, e), c0, c1)
-                             for _, s, e, _, c0, c1 in coll])
+    numpy_inputs = np.stack([span_representation(doc, vecs, starts, *trim_chars(text, c.start, c.end),
+                                                 c.cue_start, c.cue_end) for c in coll])
     assert np.allclose(torch_inputs, numpy_inputs, atol=1e-4)
 
 
@@ -163,8 +164,9 @@ def test_a_tuned_model_runs_the_same_in_numpy():
         coll = []
         extract_parsed(text, [(0, doc)], model=load_model(), collect=coll)
         starts = [t.idx for t in doc]
-        spans = [span_indices(doc, starts, *trim_chars(text, s, e), c0, c1) for _, s, e, _, c0, c1 in coll]
-        y = np.array([float(text[c0:c1] == "said") for *_, c0, c1 in coll])
+        spans = [span_indices(doc, starts, *trim_chars(text, c.start, c.end), c.cue_start, c.cue_end)
+                 for c in coll]
+        y = np.array([float(c.cue_start is not None and text[c.cue_start:c.cue_end] == "said") for c in coll])
         items.append((text, doc, coll, finetune.item(text, doc, spans, y)))
     tuned = finetune.tune([it for *_, it in items], epochs=1, frozen=5)
     exported = tuned.exported()
@@ -175,8 +177,8 @@ def test_a_tuned_model_runs_the_same_in_numpy():
             trained = torch.sigmoid(tuned.logits(it)[0]).numpy()
         vecs = token_vectors(doc, 0, *encoder.vectors(text))
         starts = [t.idx for t in doc]
-        run_time = scorer.scores(np.stack([span_representation(doc, vecs, starts, *trim_chars(text, s, e), c0, c1)
-                                           for _, s, e, _, c0, c1 in coll]))
+        run_time = scorer.scores(np.stack([span_representation(doc, vecs, starts, *trim_chars(text, c.start, c.end),
+                                                               c.cue_start, c.cue_end) for c in coll]))
         assert np.allclose(trained, run_time[:, 0], atol=2e-3)
         # the role tagger ships with the scorer, and tags the same in numpy
         with torch.no_grad():

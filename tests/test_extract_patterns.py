@@ -173,7 +173,8 @@ def test_quotation_after_a_lead_in_sentence_takes_its_speaker():
 
 def orphans(text):
     """Speakers given to quotations no frame claimed (the orphan pass alone, no statements)."""
-    from tracker.extract import _lead_in, _orphan_quotes
+    from tracker.extract.orphans import lead_in, orphan_quotes
+    from tracker.extract.spans import Spans
     from tracker.extract.quotes import find_quotes
     from tracker.extract.speakers import ArticleSpeakers
 
@@ -181,10 +182,10 @@ def orphans(text):
     for base, doc in parse_chunks(load_nlp(), text):
         speakers.observe_doc(doc)
         for sent in doc.sents:
-            lead = _lead_in(text, base, sent, speakers, {})
+            lead = lead_in(text, base, sent, speakers, {})
             if lead is not None:
                 leads.append(lead)
-    out = _orphan_quotes(text, find_quotes(text), [], [], 0.5, None, leads)
+    out = orphan_quotes(text, find_quotes(text), [], Spans([]), None, leads)
     for s in out:
         if s.speaker_text is not None:
             assert text[s.speaker_start:s.speaker_end] == s.speaker_text
@@ -260,8 +261,8 @@ def test_subject_of_appears_is_part_of_the_claim_not_a_speaker():
 
 
 def test_alternative_spans_are_described_by_what_they_add():
+    from tracker.extract.finder import SentenceFinder
     from tracker.extract.model import group_features
-    from tracker.extract.rules import SentenceFinder
 
     text = "The mayor said the bridge would open in May, which surprised the council."
     doc = load_nlp()(text)
@@ -314,8 +315,9 @@ def test_a_poll_opening_the_sentence_is_the_source_of_its_clause():
 @pytest.mark.parametrize("frame, speaker", [("said Ann B. Lee", "Ann B. Lee"),
                                             ("said Ann Lee, who advises Gov. Ray Hart", "Ann Lee")])
 def test_quotation_carried_on_past_initials_and_titles_in_the_frame(frame, speaker):
+    from tracker.extract.finder import SentenceFinder
+    from tracker.extract.frames import Attribution
     from tracker.extract.quotes import find_quotes
-    from tracker.extract.rules import Attribution, SentenceFinder
 
     text = f'"The harbour will be dredged this winter," {frame}. "Ships are waiting."'
     doc = load_nlp()(text)
@@ -345,8 +347,8 @@ def test_frame_after_a_carried_on_quotation_claims_only_its_own_paragraph():
 
 def test_object_with_its_complements_is_an_alternative_span():
     # "cast X as Y": annotators take the object with the verb's other complements, up to a conjunct
+    from tracker.extract.finder import SentenceFinder
     from tracker.extract.model import load_model
-    from tracker.extract.rules import SentenceFinder
 
     text = "The senator cast the governor as a reluctant reformer on Monday, and then left the hall."
     doc = load_nlp()(text)

@@ -1,9 +1,11 @@
-"""Any text extracts without an exception, and every offset slices to what it claims to be."""
+"""Any text extracts without an exception, every offset slices to what it claims to be, and every
+cue type is one of the four."""
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from tracker.extract import extract_text
+from tracker.models import CUE_TYPES
 
 QUOTES = "\"'“”‘’«»„‚`"
 WORDS = ["said", "says", "told", "he", "she", "The minister", "according to", "Reuters", "that",
@@ -23,6 +25,7 @@ def check(text):
             assert text[s.speaker_start:s.speaker_end] == s.speaker_text
         if s.cue is not None:
             assert text[s.cue_start:s.cue_end] == s.cue
+        assert s.cue_type in CUE_TYPES
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

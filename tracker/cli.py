@@ -55,6 +55,25 @@ def accurate_option(fn):
              "(about a quarter of the default speed; install it as the README says).")(fn)
 
 
+def cue_types_option(fn):
+    """--cue-types: keep only the statements of these cue types (validated before any input is read)."""
+    def check(ctx, param, value):
+        if value is None:
+            return None
+        from .extract.cue_types import parse_cue_types
+
+        try:
+            return parse_cue_types(value)
+        except ValueError as e:
+            raise click.BadParameter(str(e))
+
+    return click.option(
+        "--cue-types", metavar="TYPES", callback=check,
+        help="Keep only statements whose cue is of these types, comma-separated: speech (said, told, "
+             "according to), belief (thinks, expects), intention (wants, plans) or evidence (a poll "
+             "shows). Default: all four.")(fn)
+
+
 def reader_options(fn):
     for option in reversed(READER_OPTIONS):
         fn = option(fn)
@@ -96,11 +115,12 @@ def cli():
 @click.argument("paths", metavar="PATH...", nargs=-1)
 @reader_options
 @accurate_option
+@cue_types_option
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @click.option("--extracted", is_flag=True,
               help="PATH... are `tracker extract --cluster` output (part files or their "
                    "directory): store those articles and statements without parsing again.")
-def ingest(db_path, paths, silent, workers, accurate, extracted, **options):
+def ingest(db_path, paths, silent, workers, accurate, extracted, cue_types, **options):
     """Read articles, extract their statements and store them in the SQLite database DB.
 
     PATH can be a .txt, .html, .jsonl or .csv file, a directory (searched
@@ -118,6 +138,7 @@ def ingest(db_path, paths, silent, workers, accurate, extracted, **options):
         tracker ingest tracker.db seeds/
         tracker ingest tracker.db 'articles/**/*.html' dump.jsonl
         cat article.txt | tracker ingest tracker.db -
+        tracker ingest tracker.db seeds/ --cue-types speech,evidence
         tracker ingest tracker.db --extracted parts/
     """
     from .ingest import IngestStopped, ingest_articles
@@ -145,7 +166,7 @@ def ingest(db_path, paths, silent, workers, accurate, extracted, **options):
             else:
                 report = ingest_articles(db, items, workers=workers, on_failure=echo_failure,
                                          on_article=advance, accurate=accurate,
-                                         on_note=echo_note)
+                                         on_note=echo_note, cue_types=cue_types)
         except IngestStopped as e:
             report, stopped = e.report, e
         else:
@@ -192,6 +213,7 @@ def open_database(db_path: str, paths, options: dict):
               help="Write the JSON lines to this file instead of standard output "
                    "(with --cluster: the directory for the part files).")
 @accurate_option
+@cue_types_option
 @click.option("--cluster", "cluster_address", metavar="ADDRESS",
               help="Extract on a Dask cluster: a scheduler address (tcp://host:8786) or local:N "
                    "for N local worker processes. Writes DIR/part-*.jsonl (-o DIR), which "
@@ -199,7 +221,8 @@ def open_database(db_path: str, paths, options: dict):
 @click.option("--partition-size", metavar="SIZE",
               help="With --cluster: input bytes per task, e.g. 4MB (default: about eight tasks "
                    "per worker, between 16KB and 16MB).")
-def extract(paths, workers, output, accurate, cluster_address, partition_size, **options):
+def extract(paths, workers, output, accurate, cue_types, cluster_address, partition_size,
+            **options):
     """Print the statements of each article as JSON lines, without a database.
 
     One line per article: {"id": ..., "statements": [...]}, with claim and
@@ -210,9 +233,13 @@ def extract(paths, workers, output, accurate, cluster_address, partition_size, *
     Example:
         tracker extract seeds/un-guterres-china-xinjiang.txt
         tracker extract batch.jsonl -o statements.jsonl
+        tracker extract article.txt --cue-types belief,intention
         tracker extract archive/ --cluster local:2 -o parts/
     """
     if cluster_address or partition_size:
+        if cue_types is not None:
+            raise click.UsageError("--cue-types does not work with --cluster yet: extract every "
+                                   "type, then filter the part files' cue_type.")
         return extract_on_cluster(paths, workers, output, accurate, cluster_address,
                                   partition_size, options)
     from .pipeline import extract_articles
@@ -228,7 +255,7 @@ def extract(paths, workers, output, accurate, cluster_address, partition_size, *
             else:
                 yield item
 
-    for extracted in extract_articles(articles(), workers=workers, accurate=accurate):
+    for extracted in extract_articles(articles(), workers=workers, accurate=accurate, cue_types=cue_types):
         if extracted.error:
             failure = Failure(extracted.article.source_path or extracted.article.id,
                               extracted.error)

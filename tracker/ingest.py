@@ -72,6 +72,7 @@ def ingest_articles(
     accurate: bool = False,
     extract: Optional[Extract] = None,
     on_note: Callable[[str], None] = lambda note: None,
+    cue_types: Optional[Iterable[str]] = None,
 ) -> IngestReport:
     """Extract and store every article in items, one transaction each; record the failures.
 
@@ -80,15 +81,18 @@ def ingest_articles(
     read by the other mode counts as changed. `extract` replaces the spaCy pipeline (it takes
     articles and yields them extracted, in order). When the database has fact-checks, the
     stored statements are matched to them (statement_matches; `on_note` hears about the encoder).
+    `cue_types` stores only the statements of those cue types; an article stored with other cue
+    types counts as changed.
 
     Raises IngestStopped for an error that is not about one input, after storing what was
     read before it.
     """
     if extract is None:
         def extract(articles):
-            return extract_articles(articles, workers=workers, accurate=accurate)
+            return extract_articles(articles, workers=workers, accurate=accurate,
+                                    cue_types=cue_types)
 
-    run = IngestRun(db, extractor_version(accurate), on_failure=on_failure, on_article=on_article,
+    run = IngestRun(db, extractor_version(accurate, cue_types), on_failure=on_failure, on_article=on_article,
                     on_note=on_note)
     return _drive(run, items, extract)
 

@@ -14,15 +14,22 @@ EXTRACTOR_VERSION = "0.4.0"
 ACCURATE_VERSION = EXTRACTOR_VERSION + "+accurate.4"  # the accurate mode's (.2: fine-tuned encoder; .3: all six layers; .4: the role tagger proposes candidates)
 
 
-def extractor_version(accurate: bool) -> str:
-    """The version stored with statements made by the default or the accurate mode."""
-    return ACCURATE_VERSION if accurate else EXTRACTOR_VERSION
+def extractor_version(accurate: bool, cue_types=None) -> str:
+    """The version stored with statements made by the default or the accurate mode, naming the
+    cue types kept when only some were (so a run that keeps others extracts the article again)."""
+    version = ACCURATE_VERSION if accurate else EXTRACTOR_VERSION
+    if cue_types is not None and set(cue_types) != set(CUE_TYPES):
+        version += " (cue types: " + ", ".join(t for t in CUE_TYPES if t in set(cue_types)) + ")"
+    return version
 
 # Fields of one statement in `tracker extract` output (contract: DESIGN.md), in order.
 STATEMENT_JSON_FIELDS = (
     "claim", "claim_start", "claim_end", "speaker", "speaker_text", "speaker_start",
-    "speaker_end", "cue", "kind", "source", "channel", "confidence",
+    "speaker_end", "cue", "cue_type", "kind", "source", "channel", "confidence",
 )
+
+# What kind of attribution a cue makes (Statement.cue_type; tracker.extract.cue_types decides).
+CUE_TYPES = ("speech", "belief", "intention", "evidence")
 
 
 def stable_hash(*parts: object, length: int = 16) -> str:
@@ -96,6 +103,7 @@ class Statement:
     claim_end: int
     cue: Optional[str] = None
     cue_lemma: Optional[str] = None
+    cue_type: str = "speech"  # speech, belief, intention or evidence (CUE_TYPES)
     cue_start: Optional[int] = None
     cue_end: Optional[int] = None
     speaker: Optional[str] = None  # canonical name within the article
@@ -105,7 +113,8 @@ class Statement:
     speaker_kind: Optional[str] = None  # person, organization, government, document, media, group
     kind: str = "indirect"  # direct, indirect, mixed, assertion
     source: Optional[str] = None
-    channel: Optional[str] = None
+    channel: Optional[str] = None  # the outlet's canonical name ("The Associated Press")
+    channel_text: Optional[str] = None  # the channel as written ("the AP")
     confidence: float = 1.0
     sentence: Optional[str] = None
     position: int = 0
@@ -114,7 +123,7 @@ class Statement:
         """The contract fields of `tracker extract`, then the extra ones."""
         d = dataclasses.asdict(self)
         out = {k: d[k] for k in STATEMENT_JSON_FIELDS}
-        for k in ("cue_lemma", "cue_start", "cue_end", "speaker_kind", "position"):
+        for k in ("cue_lemma", "cue_start", "cue_end", "speaker_kind", "position", "channel_text"):
             out[k] = d[k]
         return out
 

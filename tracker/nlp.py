@@ -58,3 +58,25 @@ def load_nlp():
     nlp.add_pipe("paragraph_breaks", before="parser")
     nlp.max_length = 2_000_000
     return nlp
+
+
+# The parser's memory peaks with the characters of a batch (about 4 KB a character), not with
+# its number of texts: a batch of long texts is what needs gigabytes.
+BATCH_CHARS = 100_000
+
+
+def pipe(nlp, items, batch_size: int = 16, max_chars: int = BATCH_CHARS):
+    """nlp.pipe over (text, context) pairs, yielding (Doc, context) in order, in batches of at
+    most `batch_size` texts and `max_chars` characters (a longer text is a batch of its own).
+    Parses are the same whatever the batch (spaCy parses each text on its own)."""
+    batch: list = []
+    chars = 0
+    for text, context in items:
+        if batch and (len(batch) >= batch_size or chars + len(text) > max_chars):
+            yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+            batch, chars = [], 0
+        batch.append((text, context))
+        chars += len(text)
+    if batch:
+        yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+

@@ -19,24 +19,35 @@ from typing import Iterable, Iterator, Optional
 from . import extract as _extract
 from .extract import extract_parsed
 from .extract.clean import chunk_spans, parse_text
+from .extract.cue_types import keep_cue_types
 from .models import Article, ExtractedArticle, Statement, extractor_version
-from .nlp import load_nlp
+from .nlp import load_nlp, pipe
 
 
 def extract_articles(
-    articles: Iterable[Article], workers: Optional[int] = 1, batch_size: int = 16, accurate: bool = False
+    articles: Iterable[Article], workers: Optional[int] = 1, batch_size: int = 16, accurate: bool = False,
+    cue_types: Optional[Iterable[str]] = None,
 ) -> Iterator[ExtractedArticle]:
     """Parse and extract each article, yielding results in input order, streaming.
 
     workers=None uses every CPU; workers > 1 runs that many processes. `accurate` uses the
-    accurate mode's model (tracker.extract.accurate_model).
+    accurate mode's model (tracker.extract.accurate_model). `cue_types` keeps only the
+    statements of those cue types (tracker.models.CUE_TYPES), and says so in their version.
     """
     if workers is None:
         workers = os.cpu_count() or 1
     if workers > 1:
-        yield from _extract_parallel(articles, workers, batch_size, accurate)
+        done = _extract_parallel(articles, workers, batch_size, accurate)
     else:
-        yield from _extract_serial(articles, batch_size, accurate)
+        done = _extract_serial(articles, batch_size, accurate)
+    if cue_types is None:
+        yield from done
+        return
+    cue_types = tuple(cue_types)
+    for extracted in done:
+        extracted.statements = keep_cue_types(extracted.statements, cue_types)
+        extracted.version = extractor_version(accurate, cue_types)
+        yield extracted
 
 
 def extract_texts(
@@ -57,7 +68,7 @@ def extract_texts(
             for s, e in spans:
                 yield parse_text(text[s:e]), s
 
-    docs = iter(nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size))
+    docs = iter(pipe(nlp, chunks(), batch_size))  # batches bounded in characters: memory stays flat
     lookahead: list = []
     while True:
         if not pending and not lookahead:

@@ -47,6 +47,7 @@ TABLES = {
             "speaker_start": int, "speaker_end": int, "sentence": str, "position": int,
             "confidence": float, "published": str, "extractor_version": str,
             "claim_id": str,  # the claims row grouping it with its near-duplicates (claimstore.py)
+            "cue_type": str, "channel_text": str,
         },
         "pk": "id",
         "foreign_keys": [("article_id", "articles", "id"), ("speaker_id", "speakers", "id")],
@@ -513,6 +514,7 @@ def statement_row(
         "speaker_start": s.speaker_start, "speaker_end": s.speaker_end,
         "sentence": s.sentence, "position": s.position, "confidence": s.confidence,
         "published": article.published, "extractor_version": version, "claim_id": None,
+        "cue_type": s.cue_type, "channel_text": s.channel_text,
     }
 
 

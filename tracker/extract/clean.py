@@ -21,7 +21,8 @@ _ODD.update({c: " " for c in range(0xD800, 0xE000)})  # lone surrogates cannot b
 BOILERPLATE_LINE = re.compile(
     r"^[ \t\u00a0]*(?:also read|read also|read more|more from|see also|related(?: coverage| stories| articles)?"
     r"|recommended|watch|listen|click here|subscribe|sign up|follow us|share this|advertisement"
-    r"|you may also like|trending|must read)\b[ \t\u00a0]*(?:[:|\-–—>»].*)?[ \t\u00a0]*$",
+    r"|you may also like|trending|must read|(?:article|story) continue[sd]? below"
+    r"|continue reading)\b[ \t\u00a0]*(?:[:|\-–—>»].*)?[ \t\u00a0]*$",
     re.I | re.M,
 )
 

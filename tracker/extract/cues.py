@@ -82,26 +82,108 @@ SOURCE_NOUNS = {
 DOCUMENT_SOURCES = frozenset(v for v in SOURCE_NOUNS.values()
                              if v not in ("spokesperson", "aide", "adviser", "representative"))
 
-# News outlets and wire services: a speaker that is one of these is also the channel.
-MEDIA = frozenset(x.lower() for x in """
-Reuters|AP|Associated Press|AFP|Agence France-Presse|CNN|BBC|The Guardian|Guardian|
-New York Times|The New York Times|Times|Washington Post|The Washington Post|Post|Wall Street Journal|
-The Wall Street Journal|Journal|Bloomberg|Politico|Fox News|Fox|NBC|NBC News|CBS|CBS News|ABC|
-ABC News|MSNBC|NPR|PBS|CNBC|USA Today|Al Jazeera|Xinhua|TASS|RIA Novosti|Interfax|Kyodo|
-Yonhap|Axios|The Hill|Hill|BuzzFeed|BuzzFeed News|HuffPost|Huffington Post|The Huffington Post|
-Breitbart|Breitbart News|The Atlantic|The Economist|Financial Times|FT|The Independent|
-The Telegraph|Daily Mail|The Times|Los Angeles Times|LA Times|Chicago Tribune|Boston Globe|
-The Boston Globe|Newsweek|Time|Vox|Slate|Salon|Daily Beast|The Daily Beast|Der Spiegel|
-Le Monde|El País|Haaretz|The Hindu|Hindustan Times|Times of India|NDTV|Dawn|SCMP|
-South China Morning Post|Global Times|People's Daily|Sky News|ITV|Channel 4|RT|Sputnik|
-Western Journal|The Western Journal|Daily News|New York Daily News|New York Post|
-The New Yorker|Mother Jones|National Review|The Intercept|ProPublica|Washington Examiner|
-Washington Times|The Washington Times|Roll Call|The Daily Caller|Daily Caller|Drudge Report|
-Associated Press|AP News|Press Trust of India|PTI|ANI|IANS|dpa|EFE|ANSA|Anadolu
-""".replace("\n", "").split("|") if x.strip())
+# News outlets and wire services, one a line: the canonical name, then the other ways news writes
+# it. A speaker that is one of these is also the channel.
+OUTLETS = """
+The Associated Press|AP|Associated Press|AP News|the AP
+Reuters
+Agence France-Presse|AFP
+CNN
+BBC|BBC News
+The Guardian|Guardian
+The New York Times|New York Times|NYT
+The Washington Post|Washington Post
+The Wall Street Journal|Wall Street Journal|WSJ
+Bloomberg|Bloomberg News
+Politico
+Fox News|Fox|Fox News Channel
+NBC News|NBC
+CBS News|CBS
+ABC News|ABC
+MSNBC
+NPR
+PBS
+CNBC
+USA Today|USA TODAY
+Al Jazeera
+Xinhua
+TASS
+RIA Novosti
+Interfax
+Kyodo
+Yonhap
+Axios
+The Hill
+BuzzFeed News|BuzzFeed
+HuffPost|Huffington Post|The Huffington Post
+Breitbart News|Breitbart
+The Atlantic
+The Economist
+Financial Times|FT
+The Independent
+The Telegraph
+Daily Mail
+Los Angeles Times|LA Times|L.A. Times
+Chicago Tribune
+The Boston Globe|Boston Globe
+Newsweek
+Time
+Vox
+Slate
+Salon
+The Daily Beast|Daily Beast
+Der Spiegel
+Le Monde
+El País
+Haaretz
+The Hindu
+Hindustan Times
+Times of India
+NDTV
+Dawn
+South China Morning Post|SCMP
+Global Times
+People's Daily
+Sky News
+ITV
+Channel 4
+RT
+Sputnik
+The Western Journal|Western Journal
+New York Daily News|Daily News
+New York Post
+The New Yorker
+Mother Jones
+National Review
+The Intercept
+ProPublica
+Washington Examiner
+The Washington Times|Washington Times
+Roll Call
+The Daily Caller|Daily Caller
+Drudge Report
+Press Trust of India|PTI
+ANI
+IANS
+dpa
+EFE
+ANSA
+Anadolu
+"""
+# lower-cased name as written -> canonical name
+OUTLET_NAMES = {v.strip().lower(): line.split("|")[0] for line in OUTLETS.strip().splitlines()
+                for v in line.split("|")}
+# The last word of several outlets' names, written alone ("the Post", "the Times"): the outlet of
+# that name the article named before, else the one US news most often means.
+SHORT_OUTLETS = {"times": "The New York Times", "post": "The Washington Post", "journal": "The Wall Street Journal",
+                 "globe": "The Boston Globe"}
+MEDIA = frozenset(OUTLET_NAMES) | frozenset(SHORT_OUTLETS) | frozenset("the " + k for k in SHORT_OUTLETS)
+OUTLET_CANONICAL = frozenset(OUTLET_NAMES.values())
 
 MEDIA_HEADS = frozenset("newspaper paper outlet network broadcaster magazine agency channel "
                         "daily tabloid station website site publication".split())
+# "the newspaper", "the paper": the outlet the article named (tracker.extract.speakers.outlet)
+NEWS_HEADS = frozenset("newspaper paper broadcaster magazine daily tabloid publication".split())
 
 # Nouns that denote a person (a speaker kind "person" without a name).
 PERSON_NOUNS = frozenset("""
@@ -154,8 +236,15 @@ PRONOUNS_OTHER = frozenset("it they them its their this that these those who whi
 NEGATING_HEADS = frozenset("decline refuse fail neglect".split())
 NEGATION_WORDS = frozenset("not n't never no nor".split())
 
-# Cue words that are never a speaker name (a guard against "Also Read" and headlines).
+# Pronouns that head a clause without speaking: "it said" is a document's, "which said" a noun's.
+NOT_SUBJECTS = frozenset({"it", "there", "this", "that", "which", "what"})
+
+# Cue words that are never a speaker name (a guard against "Also Read" and headlines; page
+# furniture such as "Article Continued Below" is a boilerplate line, tracker.extract.clean).
 NOT_SPEAKERS = frozenset("read also said says watch related more".split())
+
+# Pronouns that inside a quotation speak for its speaker ("'I think we will win,' Smith said").
+QUOTED_PRONOUNS = frozenset("i me my mine we us our ours you your yours".split())
 
 # Verbs whose subject belongs to the content, not to a speaker ("X appears to ...", "X seems ...").
 RAISING_VERBS = frozenset({"appear", "seem"})
@@ -171,3 +260,32 @@ COPULA_NOUNS = frozenset("idea point message slogan argument question concern ho
 SOURCE_DOCUMENTS = frozenset("poll survey interview statement report study speech letter memo analysis "
                              "tweet post op-ed editorial filing ruling opinion email emails book column "
                              "debate remarks testimony transcript voters".split())
+
+# What kind of attribution a cue makes (Statement.cue_type); a cue in none of these is speech.
+# Looked up by the cue's head lemma ("call for" -> call); an adjective frame ("confident that",
+# "critical of") and "X seems/appears to" are beliefs whatever the word.
+BELIEF_CUES = frozenset("""
+believe think feel know expect fear worry doubt suspect assume suppose reckon imagine understand
+realize realise recognize recognise consider trust bet see seem appear sense perceive presume
+regard deem view remember forget learn hear notice support oppose favor favour back like dislike
+love hate respect admire distrust accept
+belief expectation fear concern conviction impression opinion suspicion thought theory sense idea
+worry notion understanding assumption perception feeling doubt confidence attitude support
+opposition skepticism scepticism optimism pessimism thinking problem bet
+""".split())
+INTENTION_CUES = frozenset("""
+want plan intend hope wish aim seek decide prefer desire aspire envision envisage mean try attempt
+strive choose opt resolve
+intention goal ambition intent purpose objective mission determination
+""".split())  # plan, hope, wish, desire and aim are nouns too
+# Verbs of showing and finding: evidence when what shows is data or a document ("a poll shows",
+# "a study finds", "records show"), not a person.
+EVIDENCE_CUES = frozenset("show find suggest indicate reveal demonstrate prove confirm estimate project "
+                          "point measure document".split())
+DATA_SOURCES = frozenset("""
+poll polls survey surveys study studies report reports record records data figure figures analysis
+analyses research evidence census audit audits review finding findings investigation number numbers
+statistic statistics count tally test tests model models forecast projection estimate document
+documents filing filings log logs chart graph paper papers researcher researchers scientist
+scientists investigator investigators auditor auditors
+""".split())

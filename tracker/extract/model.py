@@ -1,6 +1,6 @@
 """The learned candidate scorer: hashed sparse features of a candidate attribution, two linear models.
 
-Every cue the frames find comes with alternative content spans (tracker.extract.rules
+Every cue the frames find comes with alternative content spans (tracker.extract.finder
 SentenceFinder.candidates); each alternative is described by a few dozen string features (cue
 lemma, frame, span variant, parse context, speaker type, quotation marks, length ...), hashed
 into 2**BITS buckets. A span ranker (softmax weights) picks each cue's span; a decision model
@@ -27,7 +27,7 @@ import numpy as np
 from . import cues
 from .encoder import Encoder, load_encoder, model_dir
 from .neural import ROLES, SpanScorer, representation, span_indices
-from .rules import trim_chars
+from .syntax import trim_chars
 
 BITS = 18
 MASK = (1 << BITS) - 1
@@ -67,9 +67,9 @@ class Model:
         return sum(map(self.r.__getitem__, idx))
 
     def lexicon(self) -> dict:
-        """The finder settings: learned cue lemmas, candidate mode."""
+        """The cue lemmas the model learned beyond the hand-written lists (the finder's triggers)."""
         return {"verbs": self.meta.get("verbs", ()), "nouns": self.meta.get("nouns", ()),
-                "adjs": self.meta.get("adjs", ()), "wide": True}
+                "adjs": self.meta.get("adjs", ())}
 
     def prob(self, idx) -> float:
         """The probability that this candidate is an attribution, from its hashed features."""
@@ -92,7 +92,7 @@ def hashed(feats) -> set[int]:
 
 @functools.lru_cache(maxsize=None)
 def load_model(accurate: bool = False) -> Optional[Model]:
-    """The shipped model, None when absent (the rules alone then). `accurate` loads the accurate
+    """The shipped model, None when absent. `accurate` loads the accurate
     mode's model, which carries a span scorer over encoder vectors. $TRACKER_ATTRIBUTION_MODEL
     (or $TRACKER_ACCURATE_MODEL) names another artifact instead (benchmarks)."""
     override = os.environ.get("TRACKER_ACCURATE_MODEL" if accurate else "TRACKER_ATTRIBUTION_MODEL")
@@ -187,10 +187,8 @@ def features(att, finder, sent) -> list[str]:
     f += ["len=%d" % nb, "lenf=%d|%s" % (nb, fr), "lenv=%d|%s" % (nb, var)]
     # quoted share of the content
     quoted = 0
-    for q in finder.quotes:  # sorted by start
-        if q.start >= ce:
-            break
-        if q.double and q.end > cs:
+    for q in finder.quotes.overlapping(cs, ce):
+        if q.double:
             quoted += min(q.end, ce) - max(q.start, cs)
     share = quoted / max(1, ce - cs)
     qb = "0" if share == 0 else ("lo" if share < 0.5 else ("hi" if share < 0.95 else "all"))

@@ -3,7 +3,7 @@ from MiniLM vectors (tracker.extract.encoder) of the cue, the span, its edges an
 around it. Its score is one more feature of the linear models (tracker.extract.model). The role
 tagger trained beside it says, for each token, how likely it is a content word, a content's first
 or last word, a cue or a source: it proposes cues and spans the rules miss
-(tracker.extract.rules SentenceFinder.tagged)."""
+(the tagged frame, tracker.extract.frames)."""
 
 from __future__ import annotations
 

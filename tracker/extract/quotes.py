@@ -59,21 +59,20 @@ def find_quotes(text: str) -> list[Quote]:
     while i < n:
         c = text[i]
         if c == "\n":
-            # Paragraph end: a quote left open continues if the next paragraph reopens it.
+            # Line end (every line break ends a paragraph): a quote left open continues if the
+            # next paragraph reopens it.
             j = i
             while j < n and (_is_space(text[j])):
                 j += 1
-            para_break = "\n" in text[i + 1:j] or j >= n or True
-            if para_break:
-                if sq_start >= 0:
-                    sq_start = -1  # single quotes never run over a paragraph break
-                if dq_start >= 0:
-                    if j < n and (text[j] in DOUBLE_OPEN or text[j] == '"' or text[j:j + 2] in ("``", "''")):
-                        continued = True
-                        i = j + (2 if text[j:j + 2] in ("``", "''") else 1)
-                        continue
-                    quotes.append(Quote(dq_start, i, True, balanced=False))
-                    dq_start = -1
+            if sq_start >= 0:
+                sq_start = -1  # single quotes never run over a paragraph break
+            if dq_start >= 0:
+                if j < n and (text[j] in DOUBLE_OPEN or text[j] == '"' or text[j:j + 2] in ("``", "''")):
+                    continued = True
+                    i = j + (2 if text[j:j + 2] in ("``", "''") else 1)
+                    continue
+                quotes.append(Quote(dq_start, i, True, balanced=False))
+                dq_start = -1
             i = j
             continue
         two = text[i:i + 2]

@@ -30,6 +30,28 @@ def acronym(name: str) -> str:
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
+# words before a name that are titles, not given names ("Sen. Ted Cruz", "Mrs. Clinton")
+_TITLE_WORDS = frozenset("mr mrs ms miss dr sen rep gov gen lt col capt sgt rev prof president senator "
+                         "governor secretary minister mayor judge justice pope sir dame lord lady".split())
+
+
+def _given(toks: list) -> Optional[str]:
+    """The given name in a person's name (its first word that is no title), lower-cased; None
+    for a surname alone."""
+    for t in toks[:-1]:
+        w = t.lower().strip(".")
+        if w and w not in _TITLE_WORDS:
+            return w
+    return None
+
+
+def _same_given(a: str, b: Optional[str]) -> bool:
+    """"Donald" and "Donald", or "D" and "Donald": the same given name."""
+    if b is None:
+        return False
+    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
 @dataclass
 class Person:
     name: str
@@ -48,17 +70,20 @@ class ArticleSpeakers:
 
     def __init__(self):
         self.persons: list[Person] = []
-        self.by_surname: dict[str, Person] = {}
+        # surname -> the people named with a given name and that surname ("Donald Trump",
+        # "Melania Trump": two people); a surname named alone before any of them ("Trump")
+        self.by_surname: dict[str, list[Person]] = {}
+        self.bare: dict[str, Person] = {}
+        self.outlets: list[str] = []  # canonical names of the news outlets named so far, in order
         self.orgs: dict[str, str] = {}  # acronym or short form -> full name
         self.last_person: Optional[str] = None
         self.last_group: Optional[str] = None
         self.documents: dict = {}  # document head lemma -> Resolved owner
-        self.title_owner: dict[str, str] = {}  # lower-cased head title noun phrase -> person
         self.ents: list = []
         self.ent_at: dict = {}  # token index -> entity span, for the chunk being read
 
     # -- registration
-    def observe_doc(self, doc, text_of=None) -> None:
+    def observe_doc(self, doc) -> None:
         """Register the people, organizations and titles named in a parsed chunk."""
         self.ents = list(doc.ents)  # doc.ents is rebuilt on every access: read it once
         self.ent_at = {}
@@ -66,6 +91,8 @@ class ArticleSpeakers:
             for i in range(ent.start, ent.end):
                 self.ent_at[i] = ent
         for ent in self.ents:
+            if _clean_name(ent.text).lower() in cues.OUTLET_NAMES:
+                self.outlet(ent.text)  # named in full: "the Post" later is this one
             if ent.label_ == "PERSON":
                 self.add_person(ent)
             elif ent.label_ in ("ORG", "GPE", "NORP"):
@@ -77,19 +104,29 @@ class ArticleSpeakers:
                     self.orgs[ac] = name
 
     def add_person(self, ent) -> Person:
+        """The person a PERSON entity names, registered with the titles written beside it. People
+        who share a surname are one person only when their given names agree."""
         name = _clean_name(ent.text)
         toks = name.split()
         if not toks:
             return None
         surname = toks[-1].lower()
-        p = self.by_surname.get(surname)
-        if p is None or (len(toks) > len(p.name.split()) and p.name.split()[-1].lower() == surname):
+        p = self.find_person(name)
+        if p is None and _given(toks) is None:
+            # a surname alone: the surname's one person, else a person of its own name
+            p = self.bare.setdefault(surname, Person(name))
+            if p not in self.persons:
+                self.persons.append(p)
+        elif p is None:
+            same = self.by_surname.setdefault(surname, [])
+            p = self.bare.pop(surname, None) if not same else None  # "Trump ... Donald Trump"
             if p is None:
                 p = Person(name)
                 self.persons.append(p)
-            elif len(toks) > len(p.name.split()):
-                p.name = name
-            self.by_surname[surname] = p
+            p.name = name
+            same.append(p)
+        elif len(toks) > len(p.name.split()) and _given(toks) is not None:
+            p.name = name
         # a title written before the name within the noun phrase ("UN human rights chief Michelle Bachelet")
         root = ent.root
         doc = ent.doc
@@ -121,8 +158,54 @@ class ArticleSpeakers:
         t = t.replace("U.N.", "UN").replace("U.S.", "US")
         return t.lower()
 
+    def outlet(self, mention: str) -> Optional[str]:
+        """The canonical name of the news outlet a mention names ("the AP", "AP", "The Associated
+        Press" -> "The Associated Press"; "Saturday's New York Times" -> "The New York Times";
+        "Fox and Friends" -> "Fox News"), registering it; "the Post" is the Post the article named
+        before; an outlet not listed keeps its whole name ("the Tampa Bay Times" -> "Tampa Bay
+        Times"); "the newspaper" is the last outlet the article named; None for no outlet."""
+        text = _clean_name(mention.split("'s ")[-1].split("’s ")[-1])
+        words = text.split()
+        definite = bool(words) and words[0].lower() == "the"
+        if definite:
+            words = words[1:]
+        low = " ".join(words).lower()
+        if low in cues.SHORT_OUTLETS:
+            named = next((o for o in reversed(self.outlets) if o.lower().split()[-1] == low), None)
+            return named or cues.SHORT_OUTLETS[low]
+        name = cues.OUTLET_NAMES.get(low) or cues.OUTLET_NAMES.get("the " + low)
+        if name is None and len(words) > 1 and words[-1].lower() in cues.SHORT_OUTLETS \
+                and all(w[:1].isupper() for w in words):
+            name = " ".join(words)  # an outlet not listed, kept whole ("National Post")
+        if name is None and len(words) > 1:
+            name = cues.OUTLET_NAMES.get(words[0].lower())  # its show or station ("Fox and Friends")
+        if name is None:  # "the newspaper": the one the article named last, if it named one
+            return self.outlets[-1] if self.outlets and definite and low in cues.NEWS_HEADS else None
+        if name in self.outlets:
+            self.outlets.remove(name)
+        self.outlets.append(name)
+        return name
+
+    def find_person(self, name: str) -> Optional[Person]:
+        """The person of the article a name is: the one with its given name and surname; for a
+        surname alone ("Mr. Trump"), the one person named with it (None when there are two)."""
+        toks = _clean_name(name).split()
+        if not toks:
+            return None
+        surname = toks[-1].lower()
+        same = self.by_surname.get(surname, [])
+        given = _given(toks)
+        if given is None:
+            return same[0] if len(same) == 1 else (self.bare.get(surname) if not same else None)
+        return next((p for p in same if _same_given(given, _given(p.name.split()))), None)
+
+    def shared_surname(self, name: str) -> bool:
+        """Is this a surname alone that two people of the article share?"""
+        toks = _clean_name(name).split()
+        return bool(toks) and _given(toks) is None and len(self.by_surname.get(toks[-1].lower(), ())) > 1
+
     # -- resolution
-    def resolve(self, head, span_text: str, in_quote_speaker: Optional[str] = None) -> Resolved:
+    def resolve(self, head, span_text: str) -> Resolved:
         """Canonical name and kind of the speaker mention `span_text` headed by token `head`."""
         text = _clean_name(span_text)
         low = text.lower()
@@ -133,14 +216,12 @@ class ArticleSpeakers:
         if head is not None and head.pos_ == "PRON" or low in cues.PRONOUNS_PERSON | cues.PRONOUNS_OTHER:
             if low in ("he", "she", "him", "her", "his"):
                 return Resolved(self.last_person or text, "person")
-            if low in ("i", "me") and in_quote_speaker:
-                return Resolved(in_quote_speaker, "person")
             if low in ("they", "them") and self.last_group:
                 return Resolved(self.last_group, "group")
             return Resolved(text, "person" if low in cues.PRONOUNS_PERSON else None)
         # media outlets
         if low in cues.MEDIA or bare.lower() in cues.MEDIA:
-            return Resolved(text if low.startswith("the ") and text[4:].lower() in cues.MEDIA else bare, "media")
+            return Resolved(self.outlet(text), "media")
         # documents and intermediaries: "a UN readout of the meetings" -> United Nations
         if lemma in cues.SOURCE_NOUNS and head is not None:
             owner = self.owner_of(head)
@@ -157,18 +238,19 @@ class ArticleSpeakers:
         if doc is not None:
             ent = self.ent_at.get(head.i)
             if ent is not None and ent.label_ == "PERSON":
-                if True:
-                    p = self.by_surname.get(_clean_name(ent.text).split()[-1].lower()) if _clean_name(ent.text) else None
-                    if p is None:
-                        p = self.add_person(ent)
-                    if p is not None:
-                        self.last_person = p.name
-                        return Resolved(p.name, "person")
-        # a surname alone
-        if bare and bare.split()[-1].lower() in self.by_surname and (head is None or head.pos_ == "PROPN") and len(bare.split()) <= 3:
-            p = self.by_surname[bare.split()[-1].lower()]
-            self.last_person = p.name
-            return Resolved(p.name, "person")
+                p = self.add_person(ent)
+                if p is not None and not self.shared_surname(ent.text):
+                    self.last_person = p.name
+                    return Resolved(p.name, "person")
+        # a name the article gave before ("Mr. Trump", "Guterres"); a surname two people share
+        # stays as written
+        if bare and (head is None or head.pos_ == "PROPN") and len(bare.split()) <= 3:
+            if self.shared_surname(bare):
+                return Resolved(bare, "person")
+            p = self.find_person(bare)
+            if p is not None:
+                self.last_person = p.name
+                return Resolved(p.name, "person")
         # short forms and capitals
         if bare in cues.ALIASES:
             name = cues.ALIASES[bare]
@@ -190,20 +272,19 @@ class ArticleSpeakers:
         if head is not None:
             ent = self.ent_at.get(head.i)
             if ent is not None:
-                if True:
-                    name = _clean_name(ent.text)
-                    name = name[4:] if name.lower().startswith("the ") else name
-                    if ent.label_ == "GPE":
-                        return Resolved(cues.ALIASES.get(name, name), "government")
-                    if ent.label_ == "ORG":
-                        if name.lower() in cues.MEDIA:
-                            return Resolved(name, "media")
-                        return Resolved(self.orgs.get(name, cues.ALIASES.get(name, name)), "organization")
-                    if ent.label_ == "NORP":
-                        self.last_group = name
-                        return Resolved(name, "group")
-            if lemma in cues.MEDIA_HEADS:
-                return Resolved(text, "media")
+                name = _clean_name(ent.text)
+                name = name[4:] if name.lower().startswith("the ") else name
+                if ent.label_ == "GPE":
+                    return Resolved(cues.ALIASES.get(name, name), "government")
+                if ent.label_ == "ORG":
+                    if name.lower() in cues.MEDIA:
+                        return Resolved(self.outlet(name), "media")
+                    return Resolved(self.orgs.get(name, cues.ALIASES.get(name, name)), "organization")
+                if ent.label_ == "NORP":
+                    self.last_group = name
+                    return Resolved(name, "group")
+            if lemma in cues.MEDIA_HEADS:  # "the newspaper": the outlet the article named, if any
+                return Resolved(self.outlet(text) or text, "media")
             if any(w in low for w in cues.GOVERNMENT_WORDS):
                 return Resolved(text, "government")
             if head.tag_ in ("NNS", "NNPS") or lemma in cues.GROUP_NOUNS:
@@ -285,3 +366,16 @@ def peek(speakers: "ArticleSpeakers", head, span_text: str) -> Resolved:
         return speakers.resolve(head, span_text)
     finally:
         speakers.last_person, speakers.last_group, speakers.documents = saved
+
+
+def remember_subject(sent, speakers: "ArticleSpeakers") -> None:
+    """The subject of a sentence's main verb is who a later 'he' most likely means."""
+    root = sent.root
+    for c in root.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            if c.ent_type_ == "PERSON" or c.lemma_.lower() in cues.PERSON_NOUNS and c.tag_ == "NN":
+                text = " ".join(t.text for t in c.subtree if not t.is_punct)
+                if len(text) < 80:
+                    r = speakers.resolve(c, text)
+                    speakers.spoke(r)
+            break

@@ -1,0 +1,57 @@
+"""The frames registry (tracker.extract.frames): its names stay what the shipped models read, a new
+frame is one registered function placed in ORDER, and "X tweeted that ..." is attributed."""
+
+from tracker.extract import extract_parsed, extract_text, parse_chunks
+from tracker.extract import frames
+from tracker.extract.frames import NAMED, ORDER, VERB, frame
+from tracker.nlp import load_nlp
+
+# the frame names the learned models were trained with (features "fr=NAME"): renaming one
+# silently changes what the shipped models score
+MODEL_FRAME_NAMES = {"according", "adj", "as", "callfor", "ccomp", "colon", "copula", "dobj", "insource",
+                     "lightnoun", "noun", "nounprep", "paren", "passive", "prepobj", "quote", "raising",
+                     "relcl", "self", "tagged", "trailing", "xcomp"}
+
+
+def test_frame_names_are_the_ones_the_shipped_models_read():
+    assert set(NAMED) == MODEL_FRAME_NAMES
+    assert {f.name for f in ORDER} == MODEL_FRAME_NAMES
+    assert len(ORDER) == len(set(ORDER))
+
+
+def test_structural_frames_are_flagged_in_one_place():
+    assert {f.name for f in ORDER if f.structural is True} == {"according", "trailing", "quote", "lightnoun"}
+    assert callable(NAMED["ccomp"].structural)  # "X said that ...": structural when a speech verb
+    assert {f.name for f in ORDER if not f.inherits_subject} == {"according", "colon"}
+
+
+def test_tweeted_that_is_a_statement_with_the_tweet_as_source():
+    text = "Mayor Ann Lee tweeted that the bridge would reopen on Friday."
+    [s] = [s for s in extract_text(text) if "bridge" in s.claim]
+    assert (s.claim, s.cue, s.speaker, s.source) == ("that the bridge would reopen on Friday", "tweeted",
+                                                     "Ann Lee", "tweet")
+    text = '"The bridge will reopen on Friday," Ann Lee tweeted.'
+    [s] = [s for s in extract_text(text) if "bridge" in s.claim]
+    assert (s.claim, s.cue, s.speaker_text, s.kind) == ("The bridge will reopen on Friday", "tweeted", "Ann Lee",
+                                                        "direct")
+
+
+def test_a_new_frame_is_one_registered_function_placed_in_order(monkeypatch):
+    # a pattern no shipped frame knows: "X posted about Y" (the object of "about")
+    @frame("posted-about", VERB)
+    def posted_about(v):
+        about = next((c for c in v.tok.children if c.lower_ == "about"), None)
+        if v.lem != "post" or about is None:
+            return None
+        return v.span(about.i + 1, about.right_edge.i)
+
+    try:
+        monkeypatch.setattr(frames, "ORDER", [posted_about, *ORDER])
+        text = "The harbour master posted about the flooded car park on Friday."
+        collect = []
+        extract_parsed(text, parse_chunks(load_nlp(), text), collect=collect)
+        [c] = [c for c in collect if c.frame == "posted-about" and c.variant == "base"]
+        assert (text[c.cue_start:c.cue_end], text[c.start:c.end]) == ("posted", "the flooded car park")
+        assert text[c.speaker_start:c.speaker_end] == "The harbour master"
+    finally:
+        NAMED.pop("posted-about", None)
