@@ -344,12 +344,14 @@ def test_import_from_a_url(tmp_path):
     try:
         base = f"http://127.0.0.1:{server.server_port}"
         db_path = tmp_path / "fc.db"
-        result = run("import-claimreview", db_path, f"{base}/check.html", f"{base}/api.json",
-                     f"{base}/missing.html", "--allow-private-urls")
+        secret = base.replace("http://", "http://editor:hunter2@")
+        result = run("import-claimreview", db_path, f"{secret}/check.html", f"{base}/api.json",
+                     f"{secret}/missing.html", "--allow-private-urls")
         assert result.exit_code == 1
         assert f"Error: {base}/missing.html: HTTP 404" in result.output
+        assert "hunter2" not in result.output
         got = {fc.url: fc.source for fc in iter_fact_checks(open_db(db_path))}
-        assert got["https://checks.example/micro"] == f"{base}/check.html"
+        assert got["https://checks.example/micro"] == f"{base}/check.html"  # no credentials kept
         assert got["https://checks.example/7"] == f"{base}/api.json"
     finally:
         server.shutdown()

@@ -206,9 +206,19 @@ def test_claims_command_lists_repeated_claims_and_regroups(db, tmp_path):
     assert result.exit_code == 0 and result.output == ""
     assert claim_of(db, SAME[0])["id"] == claim_of(db, SAME[1])["id"]
     assert claim_of(db, SAME[2])["id"] != claim_of(db, SAME[0])["id"]
-    run("claims", db_path, "--regroup", "--silent")
+    # the database keeps the threshold: an article ingested now is grouped at 0.99 too
+    save_article(db, article(4, "2024-03-05", [("Sam Lee", "indirect", SAME[3])]))
+    assert claim_of(db, SAME[3])["id"] != claim_of(db, SAME[0])["id"]
+    run("claims", db_path, "--regroup", "--threshold", "0.7", "--silent")
     assert claim_of(db, SAME[2])["id"] == claim_of(db, SAME[0])["id"]
+    assert claim_of(db, SAME[3])["id"] == claim_of(db, SAME[0])["id"]
     assert db.execute("select count(*) from claim_keys").fetchone()[0] == db["statements"].count
+
+
+def test_a_threshold_without_regroup_is_refused(db):
+    db_path = db.conn.execute("pragma database_list").fetchone()[2]
+    result = run("claims", db_path, "--threshold", "0.9")
+    assert result.exit_code == 2 and "--threshold needs --regroup" in result.output
 
 
 def test_claims_command_groups_statements_stored_before_claims_existed(db):

@@ -221,3 +221,30 @@ def test_export_into_a_pipe_that_closes_early(seed_db):
     assert out.stdout.splitlines()[0] == "i,'words enough to fill the pipe buffer several times over'"
     assert len(out.stdout.splitlines()) == 3
     assert out.stderr == ""
+
+
+def test_extract_into_a_pipe_that_closes_early(tmp_path):
+    """`tracker extract ... | head -n 1`: no broken-pipe error when the reader stops."""
+    tracker = str(Path(sys.executable).parent / "tracker")
+    batch = tmp_path / "batch.jsonl"
+    line = "The mayor said the bridge would open in May. " * 40
+    batch.write_text("".join(json.dumps({"id": str(i), "text": line}) + "\n" for i in range(60)),
+                     encoding="utf-8")
+    out = subprocess.run(f'"{tracker}" extract "{batch}" --workers 1 | head -n 1', shell=True,
+                         capture_output=True, text=True, timeout=300)
+    assert json.loads(out.stdout.splitlines()[0])["id"] == "0"
+    assert out.stderr == ""
+
+
+@pytest.mark.parametrize("command", [
+    ["claims"], ["reviews"], ["match", "the bridge will cost $40 million"],
+    ["review", "abc", "--rating", "False", "--url", "https://checks.example/x"],
+    ["import-claimreview", "NOSUCH.jsonl"],
+])
+def test_other_commands_on_a_file_that_is_not_a_database(tmp_path, command):
+    article = tmp_path / "article.txt"
+    article.write_text("Some text.", encoding="utf-8")
+    result = run(command[0], article, *command[1:])
+    assert result.exit_code == 2, result.output
+    assert errors_of(result) == [f"Error: {article}: not an SQLite database (left as it is)"]
+    assert article.read_text(encoding="utf-8") == "Some text."

@@ -308,7 +308,7 @@ def read_source(source: str, timeout: float = 20.0, allow_private: bool = False)
     with a one-line reason; a broken object is yielded with its position, and reading goes on.
     """
     if source.startswith(("http://", "https://")):
-        from .fetch import FetchError, fetch
+        from .fetch import FetchError, fetch, redact
         from .readers import decode_text
 
         try:
@@ -316,10 +316,11 @@ def read_source(source: str, timeout: float = 20.0, allow_private: bool = False)
         except FetchError as e:
             raise OSError(str(e)) from None
         text = decode_text(page.content, page.charset)
+        label = redact(source)  # what is stored and shown: never a password
         if "json" in page.content_type or text.lstrip()[:1] in ("{", "["):
-            yield from _json_text(text, source)
+            yield from _json_text(text, label)
         else:
-            yield from find_fact_checks(embedded_in_html(text, base_url=page.url), source, source)
+            yield from find_fact_checks(embedded_in_html(text, base_url=page.url), label, label)
         return
     with open(source, "rb") as f:
         head = f.read(4096)

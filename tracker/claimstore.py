@@ -16,6 +16,7 @@ import sqlite_utils
 
 from .claims import DEFAULT_THRESHOLD, best_match, key_tokens, query_terms
 from .models import stable_hash
+from .store import get_setting, set_setting, transaction
 
 CANDIDATES = 200  # stored keys compared with each new statement, at most
 PER_GROUP = 50  # keys looked up by one group of words
@@ -65,14 +66,26 @@ def _count_terms(db: sqlite_utils.Database, keys: Iterable[str], sign: int) -> N
         " on conflict(term) do update set keys = keys + excluded.keys", terms.items())
 
 
+THRESHOLD_SETTING = "claims.threshold"
+
+
+def grouping_threshold(db: sqlite_utils.Database) -> float:
+    """The threshold claims are grouped at in this database: the last --regroup's, else the default."""
+    value = get_setting(db, THRESHOLD_SETTING)
+    return DEFAULT_THRESHOLD if value is None else float(value)
+
+
 def assign_claims(db: sqlite_utils.Database, article_id: str,
-                  threshold: float = DEFAULT_THRESHOLD) -> set[str]:
+                  threshold: Optional[float] = None) -> set[str]:
     """Join each statement of the article to a claim, in article order; returns the claim ids touched.
 
     Incremental: only this article's statements are (re)grouped, against the keys already stored.
     Run inside the transaction that wrote the article. The claims that lost or gained a
-    statement get their counts, first and last appearance again.
+    statement get their counts, first and last appearance again. `threshold` defaults to the
+    database's (grouping_threshold).
     """
+    if threshold is None:
+        threshold = grouping_threshold(db)
     old = db.execute("select claim_id, key from claim_keys where article_id = ?",
                      [article_id]).fetchall()
     touched = {claim_id for claim_id, _ in old}
@@ -143,7 +156,7 @@ def refresh_claims(db: sqlite_utils.Database, claim_ids: Iterable[str]) -> None:
         db.execute(f"update claims set {sets} where id = :id", {**row, "id": claim_id})
 
 
-def group_ungrouped(db: sqlite_utils.Database, threshold: float = DEFAULT_THRESHOLD,
+def group_ungrouped(db: sqlite_utils.Database, threshold: Optional[float] = None,
                     progress: Callable[[int], None] = lambda n: None) -> int:
     """Group the statements that have no claim yet (e.g. ingested before claims existed).
 
@@ -155,15 +168,16 @@ def group_ungrouped(db: sqlite_utils.Database, threshold: float = DEFAULT_THRESH
         " where statements.article_id = articles.id and statements.claim_id is null)"
         " order by articles.published is null, articles.published, articles.id").fetchall()]
     for article_id in articles:
-        with db.atomic():
+        with transaction(db):
             assign_claims(db, article_id, threshold)
         progress(1)
     return len(articles)
 
 
-def regroup(db: sqlite_utils.Database, threshold: float = DEFAULT_THRESHOLD,
+def regroup(db: sqlite_utils.Database, threshold: Optional[float] = None,
             progress: Callable[[int], None] = lambda n: None) -> int:
-    """Group every statement again from scratch at this threshold; returns the articles grouped.
+    """Group every statement again from scratch at this threshold (default: the database's),
+    which later ingests then group at too; returns the articles grouped.
 
     Reviews follow their claims: a review of one statement goes to that statement's new claim;
     a review of a whole claim goes to the new claim holding most of its old statements.
@@ -173,14 +187,17 @@ def regroup(db: sqlite_utils.Database, threshold: float = DEFAULT_THRESHOLD,
         for (claim_id,) in db.execute(
             "select distinct claim_id from reviews where statement_id is null"
             " and claim_id is not null").fetchall()}
-    with db.atomic():
+    if threshold is None:
+        threshold = grouping_threshold(db)
+    with transaction(db):
+        set_setting(db, THRESHOLD_SETTING, repr(float(threshold)))
         db.execute("delete from claim_keys")
         db.execute("delete from claim_terms")
         db.execute("update statements set claim_id = null where claim_id is not null")
         db.execute("delete from claims where id not in"
                    " (select claim_id from reviews where claim_id is not null)")
     grouped = group_ungrouped(db, threshold, progress)
-    with db.atomic():
+    with transaction(db):
         moved = set(reviewed)
         for old, members in reviewed.items():
             new = _most_common_claim(db, members)

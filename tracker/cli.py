@@ -185,6 +185,17 @@ class RunStopped(click.ClickException):
     exit_code = 2
 
 
+def open_existing(db_path: str, readonly: bool = False):
+    """The database DB of a command that reads or adds to one already made: a path that is
+    not a tracker database (or cannot be opened) is one line and exit status 2."""
+    from .store import CannotOpen, open_db
+
+    try:
+        return open_db(db_path, readonly=readonly)
+    except CannotOpen as e:
+        raise RunStopped(str(e))
+
+
 def open_database(db_path: str, paths, options: dict):
     """The database for `ingest`, after checking the arguments look the right way round: a
     missing PATH, or a DB that is an article, is an error before any file is created."""
@@ -255,16 +266,21 @@ def extract(paths, workers, output, accurate, cue_types, cluster_address, partit
             else:
                 yield item
 
-    for extracted in extract_articles(articles(), workers=workers, accurate=accurate, cue_types=cue_types):
-        if extracted.error:
-            failure = Failure(extracted.article.source_path or extracted.article.id,
-                              extracted.error)
-            echo_failure(failure)
-            failures.append(failure)
-            continue
-        line = {"id": extracted.article.id,
-                "statements": [s.to_json() for s in extracted.statements]}
-        output.write(json.dumps(line, ensure_ascii=False) + "\n")
+    try:
+        for extracted in extract_articles(articles(), workers=workers, accurate=accurate,
+                                          cue_types=cue_types):
+            if extracted.error:
+                failure = Failure(extracted.article.source_path or extracted.article.id,
+                                  extracted.error)
+                echo_failure(failure)
+                failures.append(failure)
+                continue
+            line = {"id": extracted.article.id,
+                    "statements": [s.to_json() for s in extracted.statements]}
+            output.write(json.dumps(line, ensure_ascii=False) + "\n")
+        output.flush()  # here, where a closed pipe is caught, not at exit
+    except BrokenPipeError:
+        stop_writing_to_closed_pipe()
     if failures:
         sys.exit(1)
 
@@ -291,12 +307,8 @@ def export(db_path, fmt, table, sql, output):
         tracker export tracker.db --format claimreview -o claimreview.json
     """
     from .export import export_rows
-    from .store import CannotOpen, open_db
 
-    try:
-        db = open_db(db_path, readonly=True)
-    except CannotOpen as e:
-        raise RunStopped(str(e))
+    db = open_existing(db_path, readonly=True)
     if fmt == "claimreview":
         from .claimreview import write_json_list
         from .reviews import claim_reviews
@@ -362,7 +374,8 @@ def evaluate(gold, pred, as_json, workers, accurate):
 @click.option("--regroup", is_flag=True,
               help="Group every statement again from scratch (reviews follow their claims).")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
-              help="How similar two claims must be to be grouped, 0 to 1 (default 0.7). "
+              help="How similar two claims must be to be grouped, 0 to 1 (default: the "
+                   "database's, 0.7 until a --regroup sets another; later ingests use it too). "
                    "Higher keeps more claims apart.")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
               help="List this many of the claims seen in the most articles.")
@@ -379,12 +392,12 @@ def claims(db_path, regroup, threshold, top, silent):
         tracker claims tracker.db
         tracker claims tracker.db --regroup --threshold 0.8
     """
-    from .claims import DEFAULT_THRESHOLD
     from .claimstore import group_ungrouped, regroup as regroup_all
-    from .store import open_db
 
-    db = open_db(db_path)
-    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    if threshold is not None and not regroup:
+        raise click.UsageError("--threshold needs --regroup (the whole database is grouped "
+                               "at one threshold).")
+    db = open_existing(db_path)
     unsized = (x for x in ())  # which articles need grouping is known only inside: a pulsing bar
     with click.progressbar(unsized, label="Grouping articles", show_pos=True,
                            show_percent=False, show_eta=False,
@@ -443,13 +456,12 @@ def review(db_path, target_id, rating, url, rating_value, best, worst, reviewer,
             --rating-value 1 --best 5 --worst 1 --date 2024-03-05
     """
     from .reviews import Review, ReviewError, save_review
-    from .store import open_db
 
     verdict = Review(
         rating=rating, url=url, rating_value=_number_option("--rating-value", rating_value),
         best_rating=_number_option("--best", best), worst_rating=_number_option("--worst", worst),
         reviewer=reviewer, author=author, date_published=date, explanation=explanation)
-    db = open_db(db_path)
+    db = open_existing(db_path)
     try:
         row = save_review(db, target_id, verdict)
     except ReviewError as e:
@@ -480,9 +492,8 @@ def reviews(db_path, claim_id, fmt, output):
     """
     from .export import export_rows
     from .reviews import reviews_cursor
-    from .store import open_db
 
-    db = open_db(db_path)
+    db = open_existing(db_path, readonly=True)
     if claim_id and not db.execute("select 1 from claims where id = ?", [claim_id]).fetchone():
         raise click.ClickException(f"no claim with id {claim_id!r}")
     cursor = reviews_cursor(db, claim_id)
@@ -527,9 +538,7 @@ def import_claimreview(db_path, sources, silent, allow_private):
     from .factchecks import import_fact_checks
     from .match import MatchModelMissing
     from .match_store import NoFactChecks, StatementMatcher
-    from .store import open_db
-
-    db = open_db(db_path)
+    db = open_existing(db_path)
 
     def report_error(where, reason):
         click.echo(f"Error: {where}: {reason}", err=True)
@@ -581,7 +590,6 @@ def match(db_path, text, queries_file, date, top_k, as_json):
     from .extract import EncoderMissing
     from .match import MatchModelMissing, Query
     from .match_store import NoFactChecks, fact_check_index
-    from .store import open_db
 
     if (text is None) == (queries_file is None):
         raise click.UsageError("give a TEXT or --queries FILE (one of them)")
@@ -592,7 +600,7 @@ def match(db_path, text, queries_file, date, top_k, as_json):
     else:
         ids, queries = _read_queries(queries_file)
     try:
-        index = fact_check_index(open_db(db_path))
+        index = fact_check_index(open_existing(db_path))
         results = index.match(queries, top_k=top_k)
     except (NoFactChecks, MatchModelMissing, EncoderMissing) as e:
         raise click.ClickException(f"{db_path}: {e}")

@@ -13,8 +13,9 @@ import sqlite_utils
 from .claimreview import BrokenObject, FactCheck, read_source
 from .claims import DEFAULT_THRESHOLD, best_match, key_tokens
 from .claimstore import refresh_claims
+from .fetch import redact
 from .reviews import review_id
-from .store import TABLES, now
+from .store import TABLES, now, transaction
 
 BATCH = 500  # fact-checks written per transaction
 
@@ -78,7 +79,7 @@ def import_fact_checks(
         marks = ", ".join("?" for _ in rows)
         known = {r[0] for r in db.execute(f"select id from fact_checks where id in ({marks})",
                                           list(rows)).fetchall()}
-        with db.atomic():
+        with transaction(db):
             db.conn.executemany(insert, [[row[c] for c in columns] for row in rows.values()])
             report.reviews += link_to_claims(db, batch, threshold)
         report.new += len(rows) - len(known)
@@ -98,7 +99,7 @@ def import_fact_checks(
                     batch = []
         except (OSError, ValueError, UnicodeError) as e:
             report.failed_sources += 1
-            on_error(source, getattr(e, "strerror", None) or str(e))
+            on_error(redact(source), getattr(e, "strerror", None) or str(e))
         if batch:
             flush(batch)
     return report

@@ -24,6 +24,7 @@ from .factchecks import iter_fact_checks
 from .match import FactCheck, FactCheckIndex, MatchModel, Query, checkable, load_match_model
 from .match.lexical import STOP, stem
 from .models import stable_hash
+from .store import transaction
 
 VECTORS = "fact_check_vectors"
 VECTOR_COLUMNS = {"fact_check_id": str, "field": str, "encoder": str, "text_hash": str, "vector": bytes}
@@ -67,7 +68,7 @@ def fact_check_index(db: sqlite_utils.Database, model: Optional[MatchModel] = No
     if fresh:
         on_embed(len(fresh))
         index.add([fc for _, fc in fresh])
-        with db.atomic():
+        with transaction(db):
             db[VECTORS].upsert_all(
                 ({"fact_check_id": i, "field": f, "encoder": model.version,
                   "text_hash": stable_hash(getattr(fc, f) or ""), "vector": v.astype(np.float16).tobytes()}

@@ -13,7 +13,7 @@ from .claimreview import to_claimreview
 from .claimstore import refresh_claims
 from .dates import normalize_date
 from .models import stable_hash
-from .store import TABLES, now
+from .store import TABLES, now, transaction
 
 
 class ReviewError(ValueError):
@@ -92,7 +92,7 @@ def save_review(db: sqlite_utils.Database, target_id: str, review: Review) -> di
     row = {"id": review_id(claim_id, statement_id, review.url), "claim_id": claim_id,
            "statement_id": statement_id, **dataclasses.asdict(review), "created_at": now()}
     columns = list(TABLES["reviews"]["columns"])
-    with db.atomic():
+    with transaction(db):
         existing = db.execute("select created_at from reviews where id = ?", [row["id"]]).fetchone()
         if existing:
             row["created_at"] = existing[0]  # an update keeps when it was first recorded

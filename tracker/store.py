@@ -70,6 +70,12 @@ TABLES = {
         "pk": "id",
         "indexes": [["input"], ["time"]],
     },
+    # Choices a command made for the whole database that later runs must follow (e.g. the
+    # claims grouping threshold of `tracker claims --regroup --threshold`).
+    "settings": {
+        "columns": {"key": str, "value": str},
+        "pk": "key",
+    },
     # Claims (issue 16): one row per claim made by one or more statements, kept by claimstore.py.
     "claims": {
         "columns": {
@@ -351,6 +357,17 @@ def ensure_sort_keys(db: sqlite_utils.Database) -> None:
             if column in columns:
                 db.execute(f"create index if not exists [idx_{name}_{column}_{SORT_KEY}] "
                            f"on [{name}] ([{column}], {SORT_KEY})")
+
+
+def get_setting(db: sqlite_utils.Database, key: str) -> Optional[str]:
+    """A database-wide setting (the settings table), or None."""
+    row = db.execute("select value from settings where key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
+    db.execute("insert into settings (key, value) values (?, ?)"
+               " on conflict(key) do update set value = excluded.value", [key, value])
 
 
 def now() -> str:
