@@ -166,7 +166,7 @@ def test_export_then_import_into_an_empty_database_round_trips(reviewed, tmp_pat
     empty = tmp_path / "empty.db"
     result = run("import-claimreview", empty, tmp_path / "claimreview.json")
     assert result.exit_code == 0, result.output
-    assert result.output == "Fact-checks: 2 new, 0 updated, 0 broken. Reviews linked to claims: 0.\n"
+    assert result.output == "Fact-checks: 2 new, 0 updated, 0 unchanged, 0 broken. Reviews linked to claims: 0.\n"
     got = {fc.url: fc for fc in iter_fact_checks(open_db(empty))}
     for obj in objects:
         fc = got[obj["url"]]
@@ -206,7 +206,7 @@ def test_import_into_the_database_with_the_articles_links_verdicts_once(reviewed
     tunnel = claim_of(db, "The tunnel opened in 1998")
     assert rows[2]["claim_id"] == tunnel["id"] and tunnel["latest_rating"] == "True"
     again = run("import-claimreview", reviewed, tmp_path / "third.json")
-    assert "0 new, 1 updated" in again.output
+    assert "0 new, 0 updated, 1 unchanged" in again.output
     assert db.execute("select count(*) from reviews").fetchone() == (3,)
 
 
@@ -315,7 +315,7 @@ def test_a_broken_object_is_reported_with_its_position_and_the_rest_imports(tmp_
         f"Error: {tmp_path}/list.json[1]: no ClaimReview in it",
         f"Error: {tmp_path}/missing.json: No such file or directory",
     ]
-    assert "Fact-checks: 4 new, 0 updated, 4 broken." in result.output
+    assert "Fact-checks: 4 new, 0 updated, 0 unchanged, 4 broken." in result.output
     assert {fc.url for fc in iter_fact_checks(open_db(db_path))} == {
         f"https://checks.example/{n}" for n in (1, 2, 3, 4)}
 
@@ -327,7 +327,7 @@ def test_importing_again_updates_by_url_and_adds_no_duplicates(tmp_path):
     run("import-claimreview", db_path, path)
     path.write_text("".join(json.dumps(claimreview(n, "Half true")) + "\n" for n in (2, 3)))
     result = run("import-claimreview", db_path, path)
-    assert "1 new, 1 updated" in result.output
+    assert "1 new, 1 updated, 0 unchanged" in result.output
     rows = {fc.url: fc.rating for fc in iter_fact_checks(open_db(db_path))}
     assert rows == {"https://checks.example/1": "False", "https://checks.example/2": "Half true",
                     "https://checks.example/3": "Half true"}

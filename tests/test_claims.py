@@ -121,6 +121,18 @@ def test_one_claim_across_articles_and_speakers_is_one_group(db):
     assert claim["review_count"] == 0 and claim["latest_rating"] is None
 
 
+@pytest.mark.parametrize("order", [(1, 2, 3), (3, 1, 2), (2, 3, 1)])
+def test_among_undated_articles_the_one_stored_first_is_the_first_appearance(tmp_path, order):
+    database = open_db(tmp_path / f"undated{''.join(map(str, order))}.db")
+    for i in order:
+        save_article(database, article(i, None, [("Ellen Porter", "indirect", SAME[i])]))
+    claim = claim_of(database, SAME[1])
+    assert claim["article_count"] == 3
+    first, last = (database.execute("select claim from statements where id = ?", [claim[k]]).fetchone()[0]
+                   for k in ("first_statement_id", "last_statement_id"))
+    assert (first, last) == (SAME[order[0]], SAME[order[-1]])
+
+
 def test_near_misses_stay_apart(db):
     group = claim_of(db, SAME[0])["id"]
     ids = {why: claim_of(db, text)["id"] for why, text in APART.items() if why != "another verb"}

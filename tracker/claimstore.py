@@ -115,15 +115,17 @@ CLAIM_STATS = """
 select count(*), count(distinct article_id), count(distinct speaker_id)
 from statements where claim_id = :id
 """
-# Undated statements come after dated ones, either way.
-FIRST = """select id, article_id, published from statements where claim_id = :id
-order by published is null, published, article_id, position limit 1"""
-LAST = """select id, article_id, published from statements where claim_id = :id
-order by published is null, published desc, article_id desc, position desc limit 1"""
+# Undated statements come after dated ones, either way; among equal dates (or none) the article
+# stored first came first (its rowid), not the one whose id hashes lowest.
+STORED = "(select rowid from articles where articles.id = statements.article_id)"
+FIRST = f"""select id, article_id, published from statements where claim_id = :id
+order by published is null, published, {STORED}, position limit 1"""
+LAST = f"""select id, article_id, published from statements where claim_id = :id
+order by published is null, published desc, {STORED} desc, position desc limit 1"""
 # The representative text: the speaker's own words where some statement quotes them, else the
 # first appearance's wording.
-TEXT = """select claim from statements where claim_id = :id
-order by kind = 'direct' desc, published is null, published, article_id, position limit 1"""
+TEXT = f"""select claim from statements where claim_id = :id
+order by kind = 'direct' desc, published is null, published, {STORED}, position limit 1"""
 REVIEWS = """select count(*), (select rating from reviews where claim_id = :id
   order by date_published is null, date_published desc, created_at desc limit 1)
 from reviews where claim_id = :id"""

@@ -27,6 +27,11 @@ def fact_check_row(fact_check: FactCheck, imported_at: str) -> dict:
     return row
 
 
+def same_content(stored: dict, row: dict) -> bool:
+    """Whether a fact-check read again says what its stored row says (its import time aside)."""
+    return all(stored[c] == row[c] for c in row if c != "imported_at")
+
+
 def iter_fact_checks(db: sqlite_utils.Database, since: Optional[str] = None) -> Iterator[FactCheck]:
     """Every stored fact-check (or those imported at or after `since`), in import order, streamed.
 
@@ -48,12 +53,14 @@ class ImportReport:
 
     new: int = 0
     updated: int = 0
+    unchanged: int = 0  # imported again exactly as stored: not rewritten
     broken: int = 0
     failed_sources: int = 0
     reviews: int = 0  # verdicts added to claims whose article the fact-check names
 
     def summary(self) -> str:
-        return (f"Fact-checks: {self.new} new, {self.updated} updated, {self.broken} broken. "
+        return (f"Fact-checks: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{self.broken} broken. "
                 f"Reviews linked to claims: {self.reviews}.")
 
 
@@ -77,13 +84,16 @@ def import_fact_checks(
     def flush(batch: list[FactCheck]) -> None:
         rows = {fc.id: fact_check_row(fc, imported_at) for fc in batch}  # last one of a url wins
         marks = ", ".join("?" for _ in rows)
-        known = {r[0] for r in db.execute(f"select id from fact_checks where id in ({marks})",
-                                          list(rows)).fetchall()}
+        stored = {r[0]: r for r in db.execute(
+            f"select {', '.join(columns)} from fact_checks where id in ({marks})", list(rows))}
+        same = {fc_id for fc_id, r in stored.items() if same_content(dict(zip(columns, r)), rows[fc_id])}
         with transaction(db):
-            db.conn.executemany(insert, [[row[c] for c in columns] for row in rows.values()])
+            db.conn.executemany(insert, [[row[c] for c in columns]
+                                         for fc_id, row in rows.items() if fc_id not in same])
             report.reviews += link_to_claims(db, batch, threshold)
-        report.new += len(rows) - len(known)
-        report.updated += len(known)
+        report.new += len(rows) - len(stored)
+        report.updated += len(stored) - len(same)
+        report.unchanged += len(same)
 
     for source in sources:
         batch: list[FactCheck] = []
