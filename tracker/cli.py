@@ -652,20 +652,26 @@ def _read_queries(path) -> tuple[list, list]:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 serves other machines too).")
 @click.option("-o", "--open", "open_browser", is_flag=True, help="Open the site in a browser.")
-def serve(db_path, port, host, open_browser):
+@click.option("-m", "--metadata", type=click.Path(exists=True, dir_okay=False),
+              help="A Datasette metadata file (YAML or JSON), e.g. to name the reviewers.")
+@click.option("--root", is_flag=True,
+              help="Print a URL that signs you in as root, who may record verdicts.")
+def serve(db_path, port, host, open_browser, metadata, root):
     """Browse DB in Datasette, with the tracker's facets, searches and canned queries.
 
     Uses settings that keep pages fast on a million statements (no facet suggestions) and
-    lets a CSV export stream every row. Stop it with Ctrl-C.
+    lets a CSV export stream every row. Stop it with Ctrl-C. Signed-in reviewers (root, or
+    those a metadata file names) record verdicts on claim and statement pages.
 
     \b
     Example:
         tracker serve tracker.db --open
         tracker serve news.db --port 8080 --host 0.0.0.0
+        tracker serve tracker.db --root -m metadata.yml
     """
     from .datasette_plugin.serve import serve as serve_datasette
 
-    serve_datasette(db_path, port, host, open_browser)
+    serve_datasette(db_path, port, host, open_browser, metadata=metadata, root=root)
 
 
 def check_extracted_options(paths) -> None:

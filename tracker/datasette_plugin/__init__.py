@@ -16,6 +16,8 @@ from datasette.utils.asgi import Response
 
 from .config import PACKAGE_METADATA, Fitted, copy_dicts
 from .search import fts_query, render_marked, search_redirect
+from .sampled_facets import sampled_facet_classes  # noqa: F401 (hook)
+from .verdicts import verdict_permission, verdict_routes, verdict_vars  # noqa: F401 (hooks)
 
 fitted = Fitted()
 

@@ -27,8 +27,10 @@ def setting_flags() -> list[str]:
     return flags
 
 
-def serve(db_path: str, port: int, host: str, open_browser: bool) -> None:
-    """Run Datasette on db_path with the plugin and SETTINGS until interrupted."""
+def serve(db_path: str, port: int, host: str, open_browser: bool,
+          metadata: str | None = None, root: bool = False) -> None:
+    """Run Datasette on db_path with the plugin and SETTINGS until interrupted; with root, it
+    prints the URL that signs in as root."""
     from datasette import cli as datasette_cli
     from datasette.plugins import pm
 
@@ -37,5 +39,6 @@ def serve(db_path: str, port: int, host: str, open_browser: bool) -> None:
     if not pm.is_registered(plugin):  # run from a source tree, without the package's entry point
         pm.register(plugin, "tracker")
     args = ["serve", str(db_path), "--host", host, "--port", str(port), *setting_flags()]
+    args += (["--metadata", str(metadata)] if metadata else []) + (["--root"] if root else [])
     datasette_cli.cli.main(args + (["--open"] if open_browser else []), prog_name="datasette",
                            standalone_mode=False)
