@@ -59,7 +59,7 @@ def verdict_vars(view_name, database, table, request, datasette):
             return {}
         return {"tracker_verdict": {
             "statement_id": row["statement_id"], "claim_id": row["claim_id"],
-            "allowed": await may_review(datasette, request.actor, database),
+            "allowed": db.is_mutable and await may_review(datasette, request.actor, database),
             "action": datasette.urls.database(database) + "/-/tracker-verdict",
             "back": request.path,
         }}
@@ -97,8 +97,8 @@ async def verdict_view(datasette, request):
     form = await request.post_vars()
     target = form.get("statement_id") or form.get("claim_id") or ""
     back = local_path(form.get("back", ""), datasette.urls.database(db.name))
-    if db.path is None or db.is_memory:
-        raise Forbidden(f"{db.name} is not a database file")
+    if db.path is None or db.is_memory or not db.is_mutable:
+        raise Forbidden(f"{db.name} is served read-only (immutable or in memory): no verdicts")
     review = Review(**{f: (form.get(f) or "").strip() or None for f in FIELDS},
                     author=str(request.actor.get("display") or request.actor.get("id")))
     try:
