@@ -87,7 +87,7 @@ def reviews(db_path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def site(db_path, tmp_path_factory):
-    """`datasette serve` with a metadata file naming alice as the only reviewer besides none."""
+    """`datasette serve` with a metadata file naming alice the only reviewer (not even root)."""
     metadata = tmp_path_factory.mktemp("meta") / "metadata.yml"
     metadata.write_text(yaml.safe_dump({"plugins": {"tracker": {"reviewers": {"id": REVIEWERS}}}}))
     env = {**os.environ, "DATASETTE_SECRET": SECRET}
