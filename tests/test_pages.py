@@ -129,6 +129,11 @@ def pages_db(tmp_path_factory) -> pathlib.Path:
     path = tmp_path_factory.mktemp("pages") / "pages.db"
     result = run("ingest", path, SEEDS, PAGES_ARTICLES, "--silent", "--workers", "1")
     assert result.exit_code == 0, result.output
+    (claim,) = sqlite3.connect(path).execute(
+        "select id from claims order by statement_count desc, id limit 1").fetchone()
+    result = run("review", path, claim, "--rating", "Mostly true", "--url", "https://checks.example/un",
+                 "--reviewer", "Example <b>Checks</b>", "--date", "2024-01-05")
+    assert result.exit_code == 0, result.output
     return path
 
 
@@ -286,7 +291,17 @@ def test_claim_page_shows_every_appearance_with_the_first_marked(page, site, pag
     assert page.locator(".tracker-timeline li .tag-first").count() == 1
     first = page.locator(".tracker-timeline li.first a[href*='/statements/']")
     assert first.get_attribute("href").endswith(claim["first_statement_id"])
+    review = page.locator(".tracker-reviews li")
+    assert review.count() == 1 and "Mostly true" in review.inner_text()
+    assert "Example <b>Checks</b>" in review.inner_text()
+    assert review.locator("a[href='https://checks.example/un']").count() == 1
     page.screenshot(path=str(shots / "claim.png"), full_page=True)
+
+    first.click()  # the first appearance's page lists the others and the claim's review
+    page.wait_for_load_state()
+    others = page.locator(".tracker-appearances li")
+    assert others.count() == claim["statement_count"] - 1
+    assert "Mostly true" in page.locator(".tracker-reviews").inner_text()
 
 
 def hostile_pages(db) -> dict[str, str]:

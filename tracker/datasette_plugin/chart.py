@@ -60,7 +60,8 @@ def bars_svg(periods: list[tuple[str, int]], label: str = "statements") -> marku
     for x, text, anchor in labels:
         parts.append(f'<text x="{x}" y="{HEIGHT + AXIS - 4}" text-anchor="{anchor}">'
                      f'{markupsafe.escape(text)}</text>')
+    per = "a month" if is_month(periods[0][0]) else "a year"
     parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT + AXIS - 4}" text-anchor="middle">'
-                 f'most: {top}</text>')
+                 f'highest bar: {top} {per}</text>')
     parts.append("</svg>")
     return markupsafe.Markup("".join(parts))
