@@ -198,9 +198,7 @@ async def fact_checks_matching(site: Site, statements_sql: str, params: dict) ->
 # --- Article --------------------------------------------------------------------------------
 
 ARTICLE_STATEMENTS_SQL = """
-select id, speaker, speaker_id, speaker_text, cue, claim, kind, cue_type, source, channel,
-  confidence, claim_start, claim_end, speaker_start, speaker_end, position
-from statements where article_id = :id order by position
+select * from statements where article_id = :id order by position
 """
 
 
