@@ -19,6 +19,8 @@ import pytest
 
 from tracker.datasette_plugin.chart import bars_svg, buckets
 from tracker.datasette_plugin.marks import Span, find_cue, paragraphs, render, segments
+from tracker.datasette_plugin.pages import differs, parse_aliases, safe_href
+from tracker.speakers import TITLES, fold
 
 from .conftest import ROOT, SEEDS, datasette_server, run
 
@@ -97,6 +99,24 @@ def test_chart_fills_empty_months_and_draws_one_bar_each():
     assert bars_svg([]) == ""
     years = buckets({"2001-05": 1, "2020-02": 4})
     assert years[0] == ("2001", 1) and years[-1] == ("2020", 4) and len(years) == 20
+
+
+def test_a_spelling_that_names_somebody_else_is_told_apart():
+    known = set(fold("Donald Trump President of the United States").split()) | TITLES
+    assert differs("Melania Trump", known)
+    assert not any(differs(w, known) for w in ["Trump", "President Trump", "Mr Trump", "he",
+                                               "his spokesperson", "the president", None])
+
+
+def test_aliases_read_as_text_without_json_escapes():
+    assert parse_aliases('["Guterres", "UN chief\\u2019s office"]') == ["Guterres", "UN chief\u2019s office"]
+    assert parse_aliases("not json") == ["not json"] and parse_aliases(None) == []
+
+
+def test_only_http_links_become_hrefs():
+    assert safe_href(" https://a.example/x ") == "https://a.example/x"
+    assert [safe_href(u) for u in ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x",
+                                   "//evil.example", "", None]] == [None] * 6
 
 
 # --- The pages in a browser -------------------------------------------------------------------
