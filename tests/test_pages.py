@@ -200,7 +200,7 @@ def test_statement_page_highlights_its_claim_in_its_paragraph(page, site, pages_
     assert "rich countries" not in passage.inner_text()  # only its own paragraph
     assert "Guterres urges faster cuts" in card.locator("a.article-link").inner_text()
     assert "2023-06-12" in card.inner_text()
-    page.screenshot(path=str(shots / "statement.png"), full_page=True)
+    page.screenshot(path=str(shots / "row-statement.png"), full_page=True)
 
     page.locator("a.see-in-article").click()
     page.wait_for_load_state()
@@ -244,7 +244,7 @@ def test_article_page_has_one_claim_highlight_per_statement(page, site, pages_db
     back = page.locator("table.articles-statements a.to-highlight")
     assert [back.nth(i).get_attribute("href") for i in range(back.count())] == [
         f"#st-{s['id']}" for s in statements]
-    page.screenshot(path=str(shots / "article.png"), full_page=True)
+    page.screenshot(path=str(shots / "row-article.png"), full_page=True)
 
     for s in statements:  # each highlight links to its statement (where no other nests in it)
         links = prose.locator(f"mark[data-statement-id='{s['id']}'] a[href$='/statements/{s['id']}']")
@@ -277,7 +277,7 @@ def test_antonio_guterres_page_shows_his_statements_and_the_chart(page, site, pa
     dated = [s for s in mine if s["published"]]
     assert bars.count() == 4  # 2023-06 to 2023-09
     assert sum(int(bars.nth(i).get_attribute("data-count")) for i in range(bars.count())) == len(dated)
-    page.screenshot(path=str(shots / "speaker.png"), full_page=True)
+    page.screenshot(path=str(shots / "row-speaker.png"), full_page=True)
 
     page.fill(".tracker-search input[name=_search]", "climate")
     page.locator(".tracker-search input[type=submit]").click()
@@ -316,7 +316,7 @@ def test_claim_page_shows_every_appearance_with_the_first_marked(page, site, pag
     assert review.count() == 1 and "Mostly true" in review.inner_text()
     assert "Example <b>Checks</b>" in review.inner_text()
     assert review.locator("a[href='https://checks.example/un']").count() == 1
-    page.screenshot(path=str(shots / "claim.png"), full_page=True)
+    page.screenshot(path=str(shots / "row-claim.png"), full_page=True)
 
     first.click()  # the first appearance's page lists the others and the claim's review
     page.wait_for_load_state()
@@ -349,7 +349,7 @@ def test_hostile_article_shows_as_text_on_every_page(page, site, pages_db, shots
         shown = page.locator(".tracker-page").inner_text()
         assert "<script>alert(1)</script>" in shown or '"><img src=x onerror=alert(1)>' in shown \
             or "<iframe src=javascript:alert(1)></iframe>" in shown, name
-        page.screenshot(path=str(shots / f"hostile-{name}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"row-hostile-{name}.png"), full_page=True)
     page.goto(f"{site}/articles/pages-hostile")
     header = page.locator(".tracker-head").inner_text()
     assert '<script>alert(1)</script> Tram plan "><img src=x onerror=alert(1)>' in header
