@@ -84,7 +84,7 @@ def statement_spans(text: str, row: dict) -> list[Span]:
     if claim is None:
         return []
     found = {"claim": claim, "speaker": speaker, "cue": find_cue(text, row.get("cue"), claim, speaker)}
-    return [Span(s, e, row["id"], role) for role, pair in found.items() if pair for s, e in [pair]]
+    return [Span(*pair, row["id"], role) for role, pair in found.items() if pair]
 
 
 def date_of(value) -> str:
@@ -280,7 +280,8 @@ async def speaker_page(site: Site, row_id: str) -> Optional[dict]:
         " group by speaker_text order by n desc, speaker_text limit 50", params)
     for s in spellings:
         s.update(differs=differs(s["text"], known),
-                 url=site.table("statements", [("speaker_id", row_id), ("speaker_text", s["text"] or "")]))
+                 url=site.table("statements", [("speaker_id", row_id), ("speaker_text", s["text"])])
+                 if s["text"] is not None else None)
     statements = await site.rows(SPEAKER_STATEMENTS_SQL.format(limit=LIST_LIMIT), params)
     for r in statements:
         r.update(url=site.row("statements", r["id"]), article_url=site.row("articles", r["article_id"]),
