@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import markupsafe
 
-WIDTH, HEIGHT, AXIS = 640, 120, 18
+WIDTH, HEIGHT, AXIS, TOP = 640, 120, 18, 18
+MAX_STEP = 40  # a few periods make narrow bars on the left, not a few wide slabs
 MAX_MONTHS = 72  # longer spans are drawn by year
 
 
@@ -43,25 +44,25 @@ def bars_svg(periods: list[tuple[str, int]], label: str = "statements") -> marku
     if not periods:
         return markupsafe.Markup("")
     top = max(count for _, count in periods) or 1
-    step = WIDTH / len(periods)
+    step = min(WIDTH / len(periods), MAX_STEP)
+    right = step * len(periods)
     gap = min(2.0, step * 0.2)
-    parts = [f'<svg class="tracker-chart" viewBox="0 0 {WIDTH} {HEIGHT + AXIS}" role="img" '
-             f'width="100%" preserveAspectRatio="none" aria-label="{label} over time">']
+    parts = [f'<svg class="tracker-chart" viewBox="0 0 {WIDTH} {TOP + HEIGHT + AXIS}" role="img" '
+             f'width="100%" aria-label="{label} over time">']
     for i, (period, count) in enumerate(periods):
         h = round(HEIGHT * count / top, 1) if count else 0
         title = markupsafe.escape(f"{period}: {count} {label}")
         parts.append(f'<rect class="bar" data-period="{markupsafe.escape(period)}" data-count="{count}" '
-                     f'x="{i * step + gap / 2:.1f}" y="{HEIGHT - h}" width="{max(step - gap, 0.5):.1f}" '
+                     f'x="{i * step + gap / 2:.1f}" y="{TOP + HEIGHT - h}" width="{max(step - gap, 0.5):.1f}" '
                      f'height="{h}"><title>{title}</title></rect>')
-    parts.append(f'<line x1="0" y1="{HEIGHT + 0.5}" x2="{WIDTH}" y2="{HEIGHT + 0.5}" class="axis"/>')
+    parts.append(f'<line x1="0" y1="{TOP + HEIGHT + 0.5}" x2="{right}" y2="{TOP + HEIGHT + 0.5}" class="axis"/>')
     labels = [(0, periods[0][0], "start")]
     if len(periods) > 1:
-        labels.append((WIDTH, periods[-1][0], "end"))
+        labels.append((max(right, 120), periods[-1][0], "end"))
     for x, text, anchor in labels:
-        parts.append(f'<text x="{x}" y="{HEIGHT + AXIS - 4}" text-anchor="{anchor}">'
+        parts.append(f'<text x="{x}" y="{TOP + HEIGHT + AXIS - 4}" text-anchor="{anchor}">'
                      f'{markupsafe.escape(text)}</text>')
     per = "a month" if is_month(periods[0][0]) else "a year"
-    parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT + AXIS - 4}" text-anchor="middle">'
-                 f'highest bar: {top} {per}</text>')
+    parts.append(f'<text x="0" y="12" text-anchor="start">highest bar: {top} {per}</text>')
     parts.append("</svg>")
     return markupsafe.Markup("".join(parts))
