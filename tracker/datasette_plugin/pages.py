@@ -6,6 +6,7 @@ Article text is escaped everywhere (marks.render); only http(s) urls become link
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import json
 import urllib.parse
@@ -242,6 +243,24 @@ limit {limit}
 """
 
 
+TALLY_LIMIT = 5_000
+TALLIED = ("speaker_text", *FACETS)
+# The spellings and facet values of a speaker's newest statements, read once (SQLite computes a
+# CTE used more than once once) and counted per column in SQL: ~20-28 ms for the most quoted
+# speaker of 100,000 statements (9,811), where a query per column over all took 5x as long.
+TALLY_SQL = (
+    f"with recent as (select {', '.join(TALLIED)} from statements"
+    f" where speaker_id = :id order by published desc limit {TALLY_LIMIT}) "
+    + " union all ".join(f"select '{c}' as col, {c} as value, count(*) as n from recent group by {c}"
+                         for c in TALLIED))
+
+
+def ranked(counter: collections.Counter, n: int, blank: bool = True) -> list[tuple]:
+    """The n commonest (value, count), ties in the order of their text; blank=False skips null and ''."""
+    items = [kv for kv in counter.items() if blank or kv[0] not in (None, "")]
+    return sorted(items, key=lambda kv: (-kv[1], str(kv[0])))[:n]
+
+
 def parse_aliases(value) -> list[str]:
     """The aliases column (a JSON list) as strings; anything else is one alias as written."""
     if not value:
@@ -275,9 +294,11 @@ async def speaker_page(site: Site, row_id: str) -> Optional[dict]:
         "select substr(published, 1, 7) as month, count(*) as n from statements"
         " where speaker_id = :id group by month", params)}
     known = set(fold(" ".join([speaker.get("name") or "", speaker.get("role") or ""])).split()) | TITLES
-    spellings = await site.rows(
-        "select speaker_text as text, count(*) as n from statements where speaker_id = :id"
-        " group by speaker_text order by n desc, speaker_text limit 50", params)
+    counts = {column: collections.Counter() for column in TALLIED}
+    for r in await site.rows(TALLY_SQL, params):
+        counts[r["col"]][r["value"]] = r["n"]
+    tallied = sum(counts["speaker_text"].values())
+    spellings = [{"text": text, "n": n} for text, n in ranked(counts["speaker_text"], 50)]
     for s in spellings:
         s.update(differs=differs(s["text"], known),
                  url=site.table("statements", [("speaker_id", row_id), ("speaker_text", s["text"])])
@@ -289,12 +310,8 @@ async def speaker_page(site: Site, row_id: str) -> Optional[dict]:
                  low=is_low(r["confidence"]), differs=differs(r["speaker_text"], known))
     facets = []
     for column, label in FACETS.items():
-        values = await site.rows(
-            f"select {column} as value, count(*) as n from statements where speaker_id = :id"
-            f" and {column} is not null and {column} != '' group by value order by n desc limit 8",
-            params)
-        for v in values:
-            v["url"] = site.table("statements", [("speaker_id", row_id), (column, v["value"])])
+        values = [{"value": v, "n": n, "url": site.table("statements", [("speaker_id", row_id), (column, v)])}
+                  for v, n in ranked(counts[column], 8, blank=False)]
         facets.append({"label": label, "column": column, "values": values})
     undated = months.pop(None, 0)
     return {
@@ -308,6 +325,7 @@ async def speaker_page(site: Site, row_id: str) -> Optional[dict]:
         "spellings": spellings,
         "statements": statements,
         "facets": facets,
+        "tallied": tallied,
         "search_action": site.table("statements"),
         "all_url": site.table("statements", [("speaker_id", row_id)]
                               + [("_facet", c) for c in FACETS]),
