@@ -105,6 +105,7 @@ def test_a_spelling_that_names_somebody_else_is_told_apart():
     known = set(fold("Donald Trump President of the United States").split()) | TITLES
     assert differs("Melania Trump", known)
     assert not any(differs(w, known) for w in ["Trump", "President Trump", "Mr Trump", "he",
+                                               "US President Donald Trump", "U.S. President Trump",
                                                "his spokesperson", "the president", None])
 
 

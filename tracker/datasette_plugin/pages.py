@@ -281,7 +281,9 @@ def differs(written: Optional[str], known_words: set[str]) -> bool:
     """
     if not is_alias(written):
         return False
-    return any(w not in known_words for w in fold(written).split())
+    # acronyms ("UN", "U.S.") name organisations in titles, not another person
+    words = [w for w in written.split() if not (w.replace(".", "").isupper() or "." in w.strip("."))]
+    return any(w not in known_words for w in fold(" ".join(words)).split())
 
 
 async def speaker_page(site: Site, row_id: str) -> Optional[dict]:
