@@ -21,6 +21,7 @@ from .page import keep_request_path  # noqa: F401
 from .cells import render_list_cell  # noqa: F401
 from .lists import list_columns_vars, list_ordered_filter  # noqa: F401
 from .home import home_vars  # noqa: F401
+from .queries import query_filters  # noqa: F401
 
 fitted = Fitted()
 

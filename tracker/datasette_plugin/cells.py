@@ -82,7 +82,7 @@ async def article_label(cell: Cell, article_id, title) -> markupsafe.Markup:
     db = cell.datasette.get_database(cell.database)
     rows = (await db.execute("select source_path from articles where id = ?", [article_id])).rows
     name = file_name(rows[0][0]) if rows else ""
-    return markupsafe.Markup('<em class="file-name">{}</em>').format(name or article_id)
+    return markupsafe.Markup('<span class="file-name">{}</span>').format(name or article_id)
 
 
 def is_low(confidence) -> bool:
@@ -124,7 +124,7 @@ def article_title(cell: Cell):
         return cell.link("articles", cell.field("id"), text_html(cell.value))
     name = file_name(cell.field("source_path")) or cell.field("id")
     return cell.link("articles", cell.field("id"),
-                     markupsafe.Markup('<em class="file-name">{}</em>').format(name))
+                     markupsafe.Markup('<span class="file-name">{}</span>').format(name))
 
 
 def row_label(table: str, limit: Optional[int] = None):
@@ -174,8 +174,30 @@ def row_ids(cell: Cell) -> dict[str, Any]:
     return ids
 
 
+DATE_COLUMNS = {"published", "first_published", "last_published", "first_said", "reviewed",
+                "first_seen", "last_seen", "date_published"}
+
+
+URL_COLUMNS = {"url", "review_url", "fact_check_url"}
+
+
+def short_url(cell: Cell):
+    """A web address as its site and the start of its path; only http(s) becomes a link."""
+    url = str(cell.value or "").strip()
+    if not url.lower().startswith(("http://", "https://")):
+        return None  # Datasette shows it as text
+    shown = url.split("://", 1)[1]
+    if len(shown) > 32:
+        shown = shown[:31] + "\u2026"
+    return markupsafe.Markup('<a href="{0}" title="{0}">{1}</a>').format(url, shown)
+
+
 async def query_cell(cell: Cell):
     """Ids and labels in a canned query's results linked to the rows they stand for."""
+    if cell.column in DATE_COLUMNS:
+        return date_only(cell)
+    if cell.column in URL_COLUMNS:
+        return short_url(cell)
     ids = row_ids(cell)
     if cell.column in ID_TABLES or cell.column == "id":
         table = ID_TABLES.get(cell.column) or QUERY_ID_TABLES.get(page.list_name() or "")
