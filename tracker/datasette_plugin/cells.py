@@ -66,8 +66,19 @@ def text_html(value, limit: Optional[int] = None) -> markupsafe.Markup:
     """Escaped text (search matches marked), cut to limit characters with … on list pages."""
     value = "" if value is None else str(value)
     if limit and page.list_name() is not None and len(value) > limit:
-        value = value[:limit].rstrip() + "\u2026"
+        value = cut_text(value, limit, page.searched_words())
     return render_marked(value) or markupsafe.escape(value)
+
+
+def cut_text(value: str, limit: int, words: list[str]) -> str:
+    """value cut to about limit characters with …, around the first searched word it holds."""
+    lower = value.lower()
+    found = [i for i in (lower.find(w) for w in words) if i >= 0]
+    start = 0
+    if found and min(found) > limit - 40:  # keep the match in view, some words before it
+        start = value.rfind(" ", 0, max(min(found) - 60, 0)) + 1
+    shown = value[start:start + limit].rstrip()
+    return ("\u2026" if start else "") + shown + ("\u2026" if start + limit < len(value) else "")
 
 
 def file_name(source_path) -> str:

@@ -4,23 +4,28 @@ request, so an ASGI wrapper keeps the request's path for as long as the request 
 from __future__ import annotations
 
 import contextvars
+import urllib.parse
 from typing import Optional
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 
 PATH: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("tracker_path", default=None)
+QUERY: contextvars.ContextVar[str] = contextvars.ContextVar("tracker_query", default="")
 
 
 @hookimpl(specname="asgi_wrapper")
 def keep_request_path(datasette):
     def wrap(app):
         async def keep(scope, receive, send):
-            token = PATH.set(scope.get("path") if scope.get("type") == "http" else None)
+            http = scope.get("type") == "http"
+            path = PATH.set(scope.get("path") if http else None)
+            query = QUERY.set(scope.get("query_string", b"").decode("utf-8", "replace") if http else "")
             try:
                 await app(scope, receive, send)
             finally:
-                PATH.reset(token)
+                PATH.reset(path)
+                QUERY.reset(query)
 
         return keep
 
@@ -34,3 +39,10 @@ def list_name() -> Optional[str]:
         return None
     return tilde_decode(parts[1].rsplit(".", 1)[0] if parts[1].endswith((".json", ".csv"))
                         else parts[1])
+
+
+def searched_words() -> list[str]:
+    """The words of the current page's table search (?_search=), lower-cased."""
+    args = urllib.parse.parse_qs(QUERY.get())
+    return [w.strip('"*').lower() for s in args.get("_search", []) for w in s.split()
+            if w.strip('"*')]
