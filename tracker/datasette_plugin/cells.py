@@ -36,6 +36,9 @@ QUERY_LABELS = {
     "claim": ["statements", "claims"], "text": ["claims"], "title": ["articles"],
     "name": ["speakers"], "speaker": ["speakers"], "claim_reviewed": ["fact_checks"],
 }
+# Timestamps shown as their date in lists (whole on hover and on the row's page).
+DATE_COLUMNS = {"published", "first_published", "last_published", "first_said", "reviewed",
+                "first_seen", "last_seen", "date_published", "claim_date"}
 ID_COLUMNS = {"statements": "statement_id", "articles": "article_id", "claims": "claim_id",
               "speakers": "speaker_id", "fact_checks": "fact_check_id", "reviews": "review_id"}
 
@@ -157,8 +160,6 @@ TABLE_CELLS = {
     ("fact_checks", "claim_reviewed"): row_label("fact_checks", CUT),
     ("reviews", "explanation"): cut(CUT),
     ("statements", "sentence"): cut(CUT),
-    ("statements", "published"): date_only,
-    ("articles", "published"): date_only,
 }
 
 
@@ -177,16 +178,11 @@ async def foreign_key(cell: Cell):
 
 def row_ids(cell: Cell) -> dict[str, Any]:
     """The rows a canned query's result row stands for: table -> id."""
-    ids = {table: cell.field(column) for column, table in ID_TABLES.items()
-           if column in ID_COLUMNS.values() and cell.field(column)}
+    ids = {table: cell.field(column) for table, column in ID_COLUMNS.items() if cell.field(column)}
     id_table = QUERY_ID_TABLES.get(page.list_name() or "")
     if id_table and cell.field("id"):
         ids[id_table] = cell.field("id")
     return ids
-
-
-DATE_COLUMNS = {"published", "first_published", "last_published", "first_said", "reviewed",
-                "first_seen", "last_seen", "date_published"}
 
 
 URL_COLUMNS = {"url", "review_url", "fact_check_url"}
@@ -225,9 +221,18 @@ async def query_cell(cell: Cell):
     return None
 
 
+def is_tracker_database(datasette, database: str) -> bool:
+    from . import fitted  # the package imports this module first
+
+    return page.remembered(("tracker database", database),
+                           lambda: fitted(datasette.get_database(database)) is not None)
+
+
 @hookimpl(specname="render_cell", tryfirst=True)
 def render_list_cell(row, value, column, table, database, datasette):
     # tryfirst: a claim with marked search words is linked here, marks and all.
+    if not is_tracker_database(datasette, database):
+        return None
     cell = Cell(row, value, column, table, database, datasette)
     if table is None:
         return query_cell(cell)
@@ -236,4 +241,6 @@ def render_list_cell(row, value, column, table, database, datasette):
     rule = TABLE_CELLS.get((table, column))
     if rule is None and column in ID_TABLES and value:
         return cell.link(ID_TABLES[column], value, text_html(value))
+    if rule is None and column in DATE_COLUMNS:
+        return date_only(cell)
     return rule(cell) if rule else None

@@ -12,6 +12,7 @@ from datasette.utils import tilde_decode
 
 PATH: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("tracker_path", default=None)
 QUERY: contextvars.ContextVar[str] = contextvars.ContextVar("tracker_query", default="")
+MEMO: contextvars.ContextVar[Optional[dict]] = contextvars.ContextVar("tracker_memo", default=None)
 
 
 @hookimpl(specname="asgi_wrapper")
@@ -21,11 +22,13 @@ def keep_request_path(datasette):
             http = scope.get("type") == "http"
             path = PATH.set(scope.get("path") if http else None)
             query = QUERY.set(scope.get("query_string", b"").decode("utf-8", "replace") if http else "")
+            memo = MEMO.set({})
             try:
                 await app(scope, receive, send)
             finally:
                 PATH.reset(path)
                 QUERY.reset(query)
+                MEMO.reset(memo)
 
         return keep
 
@@ -46,3 +49,13 @@ def searched_words() -> list[str]:
     args = urllib.parse.parse_qs(QUERY.get())
     return [w.strip('"*').lower() for s in args.get("_search", []) for w in s.split()
             if w.strip('"*')]
+
+
+def remembered(key, compute):
+    """compute() once per request (every time outside one): for what each cell would ask again."""
+    memo = MEMO.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
