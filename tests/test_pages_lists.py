@@ -302,3 +302,30 @@ def test_the_statements_csv_has_every_column_and_every_row_once(page, site, list
     assert [c for c in rows[0] if not c.endswith("_label")] == columns
     exported = [r[0] for r in rows[1:]]
     assert len(exported) == len(ids) and set(exported) == set(ids)
+
+
+# --- The small functions behind the pages -------------------------------------------------
+
+def test_a_cut_claim_keeps_the_searched_word_in_view():
+    from tracker.datasette_plugin.cells import cut_text
+
+    claim = "the ferry " * 40 + "tunnel costs more than the bridge"
+    assert cut_text(claim, 200, []) == claim[:200].rstrip() + "\u2026"
+    around = cut_text(claim, 200, ["tunnel"])
+    assert around.startswith("\u2026") and "tunnel" in around and len(around) <= 202
+    assert cut_text("short", 200, ["short"]) == "short"
+
+
+def test_file_names_and_input_labels():
+    from tracker.datasette_plugin.cells import file_name
+    from tracker.datasette_plugin.queries import param_label, shown_columns
+
+    assert file_name("news/2024/harbour.html") == "harbour.html"
+    assert file_name("C:\\news\\harbour.txt") == "harbour.txt"
+    assert file_name(None) == ""
+    assert param_label("q") == "Words to search for"
+    assert param_label("min_date") == "Min date"
+    # ids a label links are left to the exports; others stay
+    assert shown_columns(["id", "speaker", "claim", "title", "article_id", "speaker_id"],
+                         "search_claims") == ["speaker", "claim", "title"]
+    assert shown_columns(["claim", "claim_id", "statement_id"], "rated_false") == ["claim", "claim_id"]
