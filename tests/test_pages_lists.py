@@ -264,10 +264,11 @@ def test_a_canned_query_links_its_rows_labels_its_input_and_folds_its_sql(page, 
     no_script_links(page)
 
 
-def test_every_canned_query_page_has_its_title_and_no_raw_ids(page, site):
+def test_every_canned_query_page_has_its_title_and_no_raw_ids(page, site, shots):
     for name in ("top_speakers", "unreviewed_claims", "speaker_statements"):
         page.goto(f"{site}/{name}")
         assert page.title() == PACKAGE_METADATA["database"]["queries"][name]["title"]
+        page.screenshot(path=str(shots / f"query-{name}.png"))
     page.goto(f"{site}/top_speakers")
     headers = page.locator("table.rows-and-columns th")
     assert "id" not in [headers.nth(i).inner_text() for i in range(headers.count())]
@@ -276,11 +277,13 @@ def test_every_canned_query_page_has_its_title_and_no_raw_ids(page, site):
     assert "/news/speakers/" in page.url
 
 
-def test_hostile_article_text_stays_text(page, site):
+def test_hostile_article_text_stays_text(page, site, shots):
     for path in ("", "/statements", "/articles", "/search_claims?q=fund",
                  "/search_articles?q=harbour"):
         page.goto(site + path)
         no_script_links(page)
+    page.goto(site + "/articles")
+    page.screenshot(path=str(shots / "articles.png"))
     page.goto(site + "/articles?title__startswith=%3Cscript")
     assert HOSTILE_TITLE in page.locator("td.col-title").inner_text()
 
