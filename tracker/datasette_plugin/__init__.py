@@ -17,6 +17,12 @@ from datasette.utils.asgi import Response
 from .config import PACKAGE_METADATA, Fitted, copy_dicts
 from .pages import row_page_vars  # noqa: F401 (the row pages' hook)
 from .search import fts_query, render_marked, search_redirect
+# Pages of issue 18, one module each; their hooks register with the plugin through these imports.
+from .page import keep_request_path  # noqa: F401
+from .cells import render_list_cell  # noqa: F401
+from .lists import list_columns_vars, list_ordered_filter  # noqa: F401
+from .home import home_vars  # noqa: F401
+from .queries import query_filters  # noqa: F401
 
 fitted = Fitted()
 
