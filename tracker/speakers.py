@@ -137,7 +137,7 @@ historians owners executives employees staff spokesman spokeswoman spokesperson 
 source expert analyst voter resident witness aide adviser advisor critic supporter opponent
 lawmaker leader author
 """.split())
-MARKUP = frozenset("<>{}[]=/\\|")
+MARKUP = frozenset("<>{}[]=\\|")  # a slash joins names ("NBC News/Wall Street Journal")
 
 
 def _pronoun(name: str) -> bool:
@@ -164,7 +164,7 @@ def _furniture(name: str) -> bool:
 
 def _markup(name: str) -> bool:
     return any(c in MARKUP for c in name) or "href" in name or "http" in name.lower() \
-        or not any(c.isalpha() for c in name)
+        or name.strip()[:1] == "/" or name.strip()[-1:] == "/" or not any(c.isalpha() for c in name)
 
 
 def _common_word(name: str) -> bool:

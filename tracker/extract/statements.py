@@ -6,6 +6,7 @@ statements (one per claim span, overlaps resolved, nested sources and channels).
 from __future__ import annotations
 
 from ..models import Statement
+from ..speakers import not_a_name
 from . import cues
 from .cue_types import cue_type
 from .frames import Attribution, flags
@@ -286,6 +287,15 @@ def quoted_pronouns(quotes, statements: list[Statement]) -> None:
             st.speaker, st.speaker_kind = outer.speaker, outer.speaker_kind
         elif st.speaker and _pronoun(st.speaker):
             st.speaker = st.speaker_kind = None
+
+
+def unnamed_speakers(statements: list[Statement]) -> None:
+    """A speaker named by no name ("Voters", "new" of "a new poll", a dateline) is nobody the
+    statement can be filed under: the mention stays (speaker_text), the name goes. Done last:
+    the passes above read the names."""
+    for st in statements:
+        if st.speaker and not_a_name(st.speaker):
+            st.speaker = None
 
 
 def _pronoun(name: str) -> bool:
