@@ -24,10 +24,10 @@ def bad_speakers(db: sqlite_utils.Database) -> list[dict]:
 
 
 def _name_words(name: str) -> list[str]:
-    """The folded words of a person's name or mention, titles and acronyms dropped
-    ("Sen. Ted Cruz" -> ["ted", "cruz"])."""
+    """The folded words of a person's name or mention, titles, acronyms and lower-case words
+    dropped ("Sen. Ted Cruz" -> ["ted", "cruz"], "a defensive Obama" -> ["obama"])."""
     return [fold(w) for w in re.findall(r"[\w'’-]+", name)
-            if fold(w) not in TITLES and not (w.isupper() and len(w) > 1)]
+            if fold(w) not in TITLES and not (w.isupper() and len(w) > 1) and not w[:1].islower()]
 
 
 def _other_given(name: str, alias: str) -> bool:
