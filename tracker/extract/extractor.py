@@ -152,13 +152,14 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], threshold: O
     yield_carried_on(text, statements)
     nest(statements)
     if model.meta.get("orphan", 0.5) >= threshold:
-        def scorer(feats, qs, qe):
+        def scorer(feats, qs, qe, stands=False):
             nonlocal group
             p = model.prob(hashed(feats))
             if collect is not None:
-                collect.append(Candidate(feats, qs, qe, group, None, None, "orphan", "base", score=p))
+                collect.append(Candidate(feats, qs, qe, group, None, None, "orphan", "base",
+                                         structural=stands, score=p))
             group += 1
-            return p if p >= threshold else None
+            return p if p >= threshold or stands and keep_structural else None
 
         statements.extend(orphan_quotes(text, quotes, statements, boiler, scorer, leadins))
     quoted_pronouns(quotes, statements)
