@@ -42,6 +42,8 @@ A spokesman later told the Post that the deal was dead.
 Aides told The New York Times that the governor was furious about the vote. The Times also reported that the meeting had ended early.
 
 Tom Baker told the AP that the strike would end soon.
+
+Doyle told the Miami Herald that she would run again next year. The Herald said the race would be close.
 """,
     "family.txt": """Jeb Bush said on Tuesday that the school plan would pass.
 
@@ -84,7 +86,14 @@ def test_people_who_share_a_surname_keep_their_own_rows(db):
 
 def test_channels_are_whole_outlets(db):
     channels = {r[0] for r in db.execute("select distinct channel from statements where channel is not null")}
-    assert channels == {"CNN", "The Washington Post", "The New York Times", "The Associated Press"}
+    assert channels == {"CNN", "The Washington Post", "The New York Times", "The Associated Press", "Miami Herald"}
+
+
+def test_an_outlet_not_listed_is_kept_whole_and_named_again_by_its_last_word(db):
+    rows = db.execute("select speaker, channel, channel_text from statements where claim like '%run again%'"
+                      " or claim like '%race would be close%' order by position").fetchall()
+    assert rows == [("Jane Doyle", "Miami Herald", "the Miami Herald"),
+                    ("Miami Herald", "Miami Herald", "The Herald")]
 
 
 # The checks find what they are for: rows written straight into a database.

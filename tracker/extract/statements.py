@@ -67,7 +67,7 @@ def build(text, base, att: Attribution, sent, speakers: ArticleSpeakers, mask, q
     if att.channel_token is not None:  # "told CNN", "in an interview with The Washington Post"
         channel_text = outlet_mention(att.channel_token)
         channel = speakers.outlet(channel_text)
-    if resolved.kind == "media" and resolved.name in cues.OUTLET_CANONICAL:
+    if resolved.kind == "media" and (resolved.name in cues.OUTLET_CANONICAL or resolved.name in speakers.outlets):
         channel, channel_text = resolved.name, spk
     cs, ce = before_attribution(text, cs, ce, (cue_s, cue_e), (ss, se), channel_text)
     cs, ce = within_quotation(text, quotes, cs, ce)
