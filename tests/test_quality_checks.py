@@ -6,6 +6,7 @@ import json
 import pytest
 
 from tracker.checks import CHECKS, bad_speakers, fragment_channels, merged_given_names, run_checks
+from tracker.speakers import is_alias
 from tracker.store import open_db
 
 from .conftest import run
@@ -143,3 +144,10 @@ def test_fragment_channels_finds_an_outlets_name_cut_short(empty):
         empty["statements"].insert({"id": str(i), "article_id": "a", "claim": "x", "channel": channel,
                                     "channel_text": written})
     assert {r["channel"] for r in fragment_channels(empty)} == {"Post", "Times", "Herald"}
+
+
+@pytest.mark.parametrize("mention,alias", [("Sen. Ted Cruz (R-Texas)", True), ("President Donald Trump", True),
+                                           ("Donald Trump and Sen. Ted Cruz (R-Texas", False),
+                                           ("Trump and Cruz", False), ("he", False)])
+def test_a_mention_of_two_people_or_cut_short_is_no_alias(mention, alias):
+    assert is_alias(mention) is alias

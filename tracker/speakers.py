@@ -73,10 +73,11 @@ DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "t
 def is_alias(mention: Optional[str]) -> bool:
     """Whether a mention names its speaker (a name or a titled role), not a pronoun or a common noun.
 
-    'Guterres', 'the UN chief', 'The Guardian' are aliases; 'he', 'his spokesperson' are not.
+    'Guterres', 'the UN chief', 'The Guardian' are aliases; 'he', 'his spokesperson', 'Trump and
+    Cruz' are not.
     """
-    if not mention:
-        return False
+    if not mention or " and " in mention or mention.count("(") != mention.count(")"):
+        return False  # two people ("Donald Trump and Sen. Ted Cruz (R-Texas"), or cut short
     words = mention.split()
     if not words or mention.lower() in PRONOUNS:
         return False
