@@ -261,6 +261,14 @@ class ArticleSpeakers:
             return Resolved(name, "government" if name in cues.ALIASES.values() and bare not in ("UN", "U.N.", "EU", "E.U.", "WHO", "NATO", "IMF") else "organization")
         if bare in self.orgs:
             return Resolved(self.orgs[bare], "organization")
+        # a title with the name beside it: "The former treasury secretary, Steve Mnuchin,"
+        if head is not None and head.pos_ == "NOUN":
+            named = next((self.ent_at.get(c.i) for c in head.children if c.dep_ == "appos" and c.i > head.i
+                          and c.ent_type_ == "PERSON"), None)
+            if named is not None and named.label_ == "PERSON" and (p := self.add_person(named)) is not None \
+                    and not self.shared_surname(named.text):
+                self.last_person = p.name
+                return Resolved(p.name, "person")
         # titles: "the Secretary-General", "the UN chief"
         if head is not None and (lemma in cues.PERSON_NOUNS or lemma in cues.LEADER_TITLES or
                                  lemma.split("-")[-1] in cues.PERSON_NOUNS):
