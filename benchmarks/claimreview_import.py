@@ -28,7 +28,7 @@ db = open_db(sys.argv[1])
 t0 = time.perf_counter()
 report = import_fact_checks(db, [sys.argv[2]])
 print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-      report.new, report.updated, report.broken)
+      report.new, report.updated, report.unchanged, report.broken)
 """
 
 
@@ -46,11 +46,15 @@ def copies(path: pathlib.Path, times: int) -> pathlib.Path:
     return path
 
 
-def run(db: pathlib.Path, source: pathlib.Path) -> tuple[float, int, int, int, int]:
+def run(db: pathlib.Path, source: pathlib.Path, note: str = "") -> None:
+    """Import source into db in a fresh process and print one row of the table."""
     out = subprocess.run([sys.executable, "-c", RUN, str(db), str(source)], capture_output=True,
                          text=True, cwd=ROOT, check=True)
-    seconds, rss_kb, new, updated, broken = out.stdout.split()
-    return float(seconds), int(rss_kb), int(new), int(updated), int(broken)
+    seconds, rss_kb, new, updated, unchanged, broken = out.stdout.split()
+    seconds, (new, updated, unchanged) = float(seconds), map(int, (new, updated, unchanged))
+    read = new + updated + unchanged
+    print(f"{read:>8,} {seconds:>8.1f} {read / seconds:>10,.0f} {int(rss_kb) / 1024:>12.0f}  "
+          f"{new:,} new, {updated:,} updated, {unchanged:,} unchanged, {broken} broken{note}")
 
 
 def main() -> None:
@@ -64,14 +68,9 @@ def main() -> None:
         tmp = pathlib.Path(tmp)
         for times in [int(t) for t in args.times.split(",")]:
             db = tmp / f"import-{times}.db"
-            seconds, rss, new, updated, broken = run(db, copies(tmp / f"x{times}.jsonl", times))
-            print(f"{new + updated:>8,} {seconds:>8.1f} {(new + updated) / seconds:>10,.0f} "
-                  f"{rss / 1024:>12.0f}  {new:,} new, {updated:,} updated, {broken} broken")
+            run(db, copies(tmp / f"x{times}.jsonl", times))
             if times == 1:
-                seconds, rss, new, updated, broken = run(db, SOURCE)
-                print(f"{new + updated:>8,} {seconds:>8.1f} {(new + updated) / seconds:>10,.0f} "
-                      f"{rss / 1024:>12.0f}  {new:,} new, {updated:,} updated, {broken} broken"
-                      " (imported again)")
+                run(db, SOURCE, " (imported again)")
 
 
 if __name__ == "__main__":

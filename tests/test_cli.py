@@ -248,3 +248,14 @@ def test_other_commands_on_a_file_that_is_not_a_database(tmp_path, command):
     assert result.exit_code == 2, result.output
     assert errors_of(result) == [f"Error: {article}: not an SQLite database (left as it is)"]
     assert article.read_text(encoding="utf-8") == "Some text."
+
+
+@pytest.mark.parametrize("command", [["ingest", "{db}", str(SEED_ARTICLE)], ["claims", "{db}", "--top", "1"]])
+def test_progress_goes_to_stderr_so_stdout_holds_only_results(tmp_path, command):
+    db = tmp_path / "t.db"
+    run("ingest", db, SEED_ARTICLE, "--silent")
+    args = [a.format(db=db) for a in command]
+    done = subprocess.run([sys.executable, "-m", "tracker", *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Ingesting" not in done.stdout and "Grouping" not in done.stdout
+    assert done.stdout.strip()  # the summary or the list still reaches stdout

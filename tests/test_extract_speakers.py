@@ -121,3 +121,15 @@ def test_ingest_stores_the_channel_as_written_beside_its_canonical_name(tmp_path
     with sqlite3.connect(db) as conn:
         rows = conn.execute("select channel, channel_text from statements where claim like '%bridge%'").fetchall()
     assert rows == [("The Associated Press", "the AP")]
+
+
+def test_a_reporting_participle_after_what_was_said_is_the_reporters():
+    text = "Premier Blaine Higgs has said the province will stick with its plan, insisting the deficit must fall."
+    s = statement(text, "deficit must fall")
+    assert (s.speaker, s.speaker_text) == ("Blaine Higgs", "Premier Blaine Higgs")
+
+
+def test_a_title_with_a_name_beside_it_is_that_person():
+    text = "The former treasury secretary, Steve Mnuchin, told The Washington Post that interest rates would rise."
+    s = statement(text, "interest rates would rise")
+    assert (s.speaker, s.speaker_kind, s.channel) == ("Steve Mnuchin", "person", "The Washington Post")

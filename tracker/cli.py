@@ -151,7 +151,7 @@ def ingest(db_path, paths, silent, workers, accurate, extracted, cue_types, **op
     with click.progressbar(
         unsized, label="Ingesting", show_pos=True, show_percent=False, show_eta=False,
         item_show_func=lambda a: (a.title or os.path.basename(a.source_path or ""))[:40] if a else None,
-        file=open(os.devnull, "w") if silent else None,
+        file=open(os.devnull, "w") if silent else sys.stderr,
     ) as bar:
         def advance(article, status):
             bar.update(1, article)
@@ -401,7 +401,7 @@ def claims(db_path, regroup, threshold, top, silent):
     unsized = (x for x in ())  # which articles need grouping is known only inside: a pulsing bar
     with click.progressbar(unsized, label="Grouping articles", show_pos=True,
                            show_percent=False, show_eta=False,
-                           file=open(os.devnull, "w") if silent else None) as bar:
+                           file=open(os.devnull, "w") if silent else sys.stderr) as bar:
         run = regroup_all if regroup else group_ungrouped
         run(db, threshold, progress=bar.update)
     if silent:

@@ -73,10 +73,11 @@ DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "t
 def is_alias(mention: Optional[str]) -> bool:
     """Whether a mention names its speaker (a name or a titled role), not a pronoun or a common noun.
 
-    'Guterres', 'the UN chief', 'The Guardian' are aliases; 'he', 'his spokesperson' are not.
+    'Guterres', 'the UN chief', 'The Guardian' are aliases; 'he', 'his spokesperson', 'Trump and
+    Cruz' are not.
     """
-    if not mention:
-        return False
+    if not mention or " and " in mention or mention.count("(") != mention.count(")"):
+        return False  # two people ("Donald Trump and Sen. Ted Cruz (R-Texas"), or cut short
     words = mention.split()
     if not words or mention.lower() in PRONOUNS:
         return False
@@ -109,3 +110,76 @@ def role_from_mention(mention: Optional[str], name: str) -> Optional[str]:
     if not role or role.lower() in ("the", "a", "an"):
         return None
     return role
+
+
+
+# What a speakers row is never named (issue 19). The store links such a speaker to no row;
+# tracker.checks finds any that got in.
+QUOTED_PRONOUNS = frozenset("i me my mine we us our ours you your yours".split())
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# US postal codes of states, as datelines write them ("CLEVELAND, OH —")
+STATE_CODES = frozenset("""AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO
+MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC""".split())
+FURNITURE = frozenset("""article advertisement advert continued below photo photos image images
+video caption share comments comment click subscribe story related read watch more print email
+newsletter getty updated published""".split())
+# Words for anyone of a kind, never one speaker ("Voters", "officials", "Critics"); the names of
+# parties and peoples ("Democrats", "Americans") are names.
+COMMON_WORDS = frozenset("""
+officials critics experts analysts lawmakers leaders supporters opponents residents voters
+people activists protesters demonstrators scientists researchers sources observers members
+authorities diplomats investigators prosecutors economists campaigners groups advocates
+conservatives liberals others many some most several few both all everyone everybody someone
+somebody anyone nobody none one new polls poll surveys survey reports report studies study
+data records documents statement statements officers police doctors teachers parents students
+workers women men children families citizens insiders aides advisers advisors strategists
+pollsters candidates senators governors mayors judges lawyers reporters journalists scholars
+historians owners executives employees staff spokesman spokeswoman spokesperson official
+source expert analyst voter resident witness aide adviser advisor critic supporter opponent
+lawmaker leader author
+""".split())
+MARKUP = frozenset("<>{}[]=\\|")  # a slash joins names ("NBC News/Wall Street Journal")
+
+
+def _pronoun(name: str) -> bool:
+    return name.strip().lower() in PRONOUNS | QUOTED_PRONOUNS
+
+
+def _weekday(name: str) -> bool:
+    return fold(name) in WEEKDAYS
+
+
+def _dateline(name: str) -> bool:
+    """"OH", "CLEVELAND, OH", "WASHINGTON —", "LONDON (Reuters)"."""
+    name = name.strip()
+    if re.search(r"[—–]$|\((?:AP|Reuters|AFP)\)", name):
+        return True
+    last = name.split(",")[-1].strip()
+    return name.upper() == name and last in STATE_CODES
+
+
+def _furniture(name: str) -> bool:
+    words = fold(name).split()
+    return bool(words) and all(w in FURNITURE for w in words)
+
+
+def _markup(name: str) -> bool:
+    return any(c in MARKUP for c in name) or "href" in name or "http" in name.lower() \
+        or name.strip()[:1] == "/" or name.strip()[-1:] == "/" or not any(c.isalpha() for c in name)
+
+
+def _common_word(name: str) -> bool:
+    words = name.strip(" .,;:").split()
+    return len(words) == 1 and (words[0].islower() or fold(name) in COMMON_WORDS)
+
+
+NOT_NAMES = {"pronoun": _pronoun, "weekday": _weekday, "dateline": _dateline,
+             "page furniture": _furniture, "markup": _markup, "common word": _common_word}
+
+
+def not_a_name(name: Optional[str]) -> Optional[str]:
+    """Why a speaker name cannot be a speakers row (a key of NOT_NAMES, or "empty"), or None
+    when it can be one."""
+    if not name or not name.strip():
+        return "empty"
+    return next((why for why, rule in NOT_NAMES.items() if rule(name)), None)

@@ -14,7 +14,7 @@ import sqlite_utils
 from sqlite_utils.db import DescIndex
 
 from .models import EXTRACTOR_VERSION, Article, ExtractedArticle, Failure, Statement, stable_hash
-from .speakers import is_alias, merge_aliases, role_from_mention, speaker_key, surname
+from .speakers import is_alias, merge_aliases, not_a_name, role_from_mention, speaker_key, surname
 
 # Schema as data: columns, keys, full-text search and indexes, applied by ensure_schema().
 TABLES = {
@@ -417,7 +417,7 @@ def save_article(db: sqlite_utils.Database, extracted: ExtractedArticle,
         # A full name later in the article may have absorbed an earlier surname-only row
         # ("Smith said ... John Smith said"): resolve those mentions again.
         for k, (speaker_id, _) in list(resolved.items()):
-            if _speaker(db, speaker_id) is None:
+            if speaker_id is not None and _speaker(db, speaker_id) is None:
                 statement = next(s for s in statements if s.speaker and key(s) == k)
                 resolved[k] = save_speaker(db, statement)
         for statement in statements:
@@ -539,8 +539,11 @@ def save_speaker(db: sqlite_utils.Database, s: Statement) -> tuple[str, str]:
     """The id and canonical name of the speakers row for this statement's speaker, merging across articles.
 
     A surname alone ("Guterres") joins the one person row with that surname; a full name
-    absorbs an earlier surname-only row.
+    absorbs an earlier surname-only row. A name that names nobody ("I", "Voters", a dateline:
+    speakers.not_a_name) has no row: (None, None).
     """
+    if not_a_name(s.speaker):
+        return None, None
     kind = s.speaker_kind
     key = speaker_key(s.speaker, kind)
     speaker_id = stable_hash("speaker", key)

@@ -1,6 +1,6 @@
 """What Datasette shows of a tracker database: the package's metadata (descriptions, facets,
 sort orders, canned queries) for any database with the tracker's tables, searches that never
-fail, and speaker and article pages that list their statements.
+fail, and the row pages of statements, articles, speakers and claims (pages.py).
 
 Each hook is a small function: a new page is a template in templates/ and a view that a
 register_routes hook lists.
@@ -11,11 +11,18 @@ from __future__ import annotations
 import urllib.parse
 
 from datasette import hookimpl
-from datasette.utils import tilde_decode, urlsafe_components
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import Response
 
 from .config import PACKAGE_METADATA, Fitted, copy_dicts
+from .pages import row_page_vars  # noqa: F401 (the row pages' hook)
 from .search import fts_query, render_marked, search_redirect
+# Pages of issue 18, one module each; their hooks register with the plugin through these imports.
+from .page import keep_request_path  # noqa: F401
+from .cells import render_list_cell  # noqa: F401
+from .lists import list_columns_vars, list_ordered_filter  # noqa: F401
+from .home import home_vars  # noqa: F401
+from .queries import query_filters  # noqa: F401
 from .sampled_facets import sampled_facet_classes  # noqa: F401 (hook)
 from .verdicts import verdict_permission, verdict_routes, verdict_vars  # noqa: F401 (hooks)
 
@@ -83,42 +90,6 @@ def is_tracker_route(datasette, route: str) -> bool:
     except KeyError:
         return False
     return fitted(db) is not None
-
-
-STATEMENTS_SQL = """
-select statements.id, statements.speaker, statements.speaker_id, statements.cue,
-  statements.claim, statements.kind, statements.source, statements.channel,
-  statements.speaker_text, statements.published, statements.article_id,
-  articles.title as article_title, articles.source_path as article_source
-from statements join articles on articles.id = statements.article_id
-where statements.{column} = :id
-order by {order}
-limit 200
-"""
-
-# Row pages that list statements: table -> (the statements column pointing at it, the order).
-LISTS = {
-    "speakers": ("speaker_id", "statements.published desc, statements.article_id, statements.position"),
-    "articles": ("article_id", "statements.position"),
-}
-
-
-@hookimpl
-def extra_template_vars(view_name, database, table, request, datasette):
-    if view_name != "row" or table not in LISTS or request is None:
-        return {}
-    column, order = LISTS[table]
-
-    async def row_statements():
-        (row_id,) = urlsafe_components(request.url_vars["pks"])
-        db = datasette.get_database(database)
-        if "statements" not in await db.table_names():
-            return {}
-        sql = STATEMENTS_SQL.format(column=column, order=order)
-        result = await db.execute(sql, {"id": row_id})
-        return {"row_statements": [dict(r) for r in result.rows], "row_statements_of": table}
-
-    return row_statements
 
 
 # Datasette lists every column description above the rows; fold them away so the rows show first.

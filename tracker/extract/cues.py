@@ -177,6 +177,11 @@ OUTLET_NAMES = {v.strip().lower(): line.split("|")[0] for line in OUTLETS.strip(
 # that name the article named before, else the one US news most often means.
 SHORT_OUTLETS = {"times": "The New York Times", "post": "The Washington Post", "journal": "The Wall Street Journal",
                  "globe": "The Boston Globe"}
+# The last word of a newspaper's name ("the Miami Herald", "the Des Moines Register"): a name of
+# capitalized words ending in one is an outlet, listed or not, kept whole; alone ("the Herald") it
+# is the outlet of that name the article named.
+PAPER_WORDS = frozenset(SHORT_OUTLETS) | frozenset("""herald tribune gazette chronicle register inquirer
+courier dispatch examiner observer bulletin telegraph star-tribune star-ledger free-press""".split())
 MEDIA = frozenset(OUTLET_NAMES) | frozenset(SHORT_OUTLETS) | frozenset("the " + k for k in SHORT_OUTLETS)
 OUTLET_CANONICAL = frozenset(OUTLET_NAMES.values())
 

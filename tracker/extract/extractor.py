@@ -19,7 +19,8 @@ from .orphans import lead_in, orphan_quotes
 from .quotes import Quote, find_quotes, quoted_mask
 from .spans import Spans
 from .speakers import ArticleSpeakers, remember_subject
-from .statements import build, dedupe, nest, owner_kinds, quoted_pronouns, resolve_overlaps, yield_carried_on
+from .statements import (build, dedupe, nest, owner_kinds, quoted_pronouns, resolve_overlaps, unnamed_speakers,
+                         yield_carried_on)
 from .syntax import trim_chars
 
 CHUNK_CHARS = 100_000
@@ -151,17 +152,19 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], threshold: O
     yield_carried_on(text, statements)
     nest(statements)
     if model.meta.get("orphan", 0.5) >= threshold:
-        def scorer(feats, qs, qe):
+        def scorer(feats, qs, qe, stands=False):
             nonlocal group
             p = model.prob(hashed(feats))
             if collect is not None:
-                collect.append(Candidate(feats, qs, qe, group, None, None, "orphan", "base", score=p))
+                collect.append(Candidate(feats, qs, qe, group, None, None, "orphan", "base",
+                                         structural=stands, score=p))
             group += 1
-            return p if p >= threshold else None
+            return p if p >= threshold or stands and keep_structural else None
 
         statements.extend(orphan_quotes(text, quotes, statements, boiler, scorer, leadins))
     quoted_pronouns(quotes, statements)
     owner_kinds(statements)
+    unnamed_speakers(statements)
     statements.sort(key=lambda s: (s.claim_start, s.cue_start or 0))
     for i, st in enumerate(statements):
         st.position = i

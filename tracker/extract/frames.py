@@ -258,10 +258,16 @@ def _media(tok):
     tok belongs to ("CNN's Dana Bash", "MSNBC's 'Morning Joe'"), else None."""
     left, right = np_range(tok)
     phrase = " ".join(t.text for t in tok.doc[left:right + 1] if t.dep_ != "case").lower()
-    if tok.text.lower() in cues.MEDIA or phrase in cues.MEDIA:
+    if tok.text.lower() in cues.MEDIA or phrase in cues.MEDIA or _paper_name(tok.doc[left:right + 1]):
         return tok
     owner = next((c for c in tok.children if c.dep_ == "poss"), None)
     return owner if owner is not None and _media(owner) is owner else None
+
+
+def _paper_name(span) -> bool:
+    """Capitalized words ending in a newspaper's word: "the Miami Herald", "The Des Moines Register"."""
+    words = [t for t in span if t.dep_ != "case" and t.lower_ != "the"]
+    return len(words) > 1 and words[-1].lower_ in cues.PAPER_WORDS and all(t.text[:1].isupper() for t in words)
 
 
 VERB = Trigger("verb", lambda finder, tok, lem: lem in finder.verb_lemmas and _verb_like(tok), verb_context,

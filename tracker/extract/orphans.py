@@ -226,6 +226,23 @@ def nearest_speaker(earlier: _Earlier, orphans: list, start: int, reach: int = 1
     return best
 
 
+def standalone(text: str, q, spoken: _Earlier) -> bool:
+    """Is the quotation a paragraph of its own, ending like a sentence, right after a paragraph
+    that holds a statement with a speaker (whose speaker it then takes)? Such a quotation
+    carries that speaker's words on: it stands whatever its score."""
+    par = text.rfind("\n", 0, q.start) + 1
+    end = text.find("\n", q.end)
+    if text[par:q.start].strip() or not q.balanced or text[q.end:end if end >= 0 else len(text)].strip():
+        return False
+    inner = text[q.inner[0]:q.inner[1]].rstrip()
+    if inner[-1:] not in (".", "?", "!") or par < 2:
+        return False
+    before = text.rfind("\n", 0, par - 1)
+    while before > 0 and not text[before:par].strip():  # blank lines between paragraphs
+        before = text.rfind("\n", 0, before)
+    return bool(spoken.between(before, par))
+
+
 _LEAD_GAP = re.compile(r"[ \t\n\r\u00a0:]*")
 
 
@@ -271,7 +288,8 @@ def orphan_quotes(text, quotes, statements, boiler, scorer=None, leadins=()) -> 
         lead = leads[k] if k >= 0 and _LEAD_GAP.match(text, lead_ends[k], q.start).end() == q.start else None
         confidence = 1.0
         if scorer is not None:
-            confidence = scorer(orphan_features(text, q, qs, qe, prev, lead is not None), qs, qe)
+            confidence = scorer(orphan_features(text, q, qs, qe, prev, lead is not None), qs, qe,
+                                standalone(text, q, spoken))
             if confidence is None:
                 continue
         st = Statement(claim=text[qs:qe], claim_start=qs, claim_end=qe, kind="direct",

@@ -91,7 +91,9 @@ class ArticleSpeakers:
             for i in range(ent.start, ent.end):
                 self.ent_at[i] = ent
         for ent in self.ents:
-            if _clean_name(ent.text).lower() in cues.OUTLET_NAMES:
+            name = _clean_name(ent.text)
+            if name.lower() in cues.OUTLET_NAMES or ent.label_ == "ORG" and len(name.split()) > 1 \
+                    and name.split()[-1].lower() in cues.PAPER_WORDS:
                 self.outlet(ent.text)  # named in full: "the Post" later is this one
             if ent.label_ == "PERSON":
                 self.add_person(ent)
@@ -170,11 +172,11 @@ class ArticleSpeakers:
         if definite:
             words = words[1:]
         low = " ".join(words).lower()
-        if low in cues.SHORT_OUTLETS:
+        if low in cues.PAPER_WORDS:
             named = next((o for o in reversed(self.outlets) if o.lower().split()[-1] == low), None)
-            return named or cues.SHORT_OUTLETS[low]
+            return named or cues.SHORT_OUTLETS.get(low)
         name = cues.OUTLET_NAMES.get(low) or cues.OUTLET_NAMES.get("the " + low)
-        if name is None and len(words) > 1 and words[-1].lower() in cues.SHORT_OUTLETS \
+        if name is None and len(words) > 1 and words[-1].lower() in cues.PAPER_WORDS \
                 and all(w[:1].isupper() for w in words):
             name = " ".join(words)  # an outlet not listed, kept whole ("National Post")
         if name is None and len(words) > 1:
@@ -222,6 +224,8 @@ class ArticleSpeakers:
         # media outlets
         if low in cues.MEDIA or bare.lower() in cues.MEDIA:
             return Resolved(self.outlet(text), "media")
+        if bare.lower() in cues.PAPER_WORDS and (named := self.outlet(text)) is not None:
+            return Resolved(named, "media")  # "the Herald" the article named
         # documents and intermediaries: "a UN readout of the meetings" -> United Nations
         if lemma in cues.SOURCE_NOUNS and head is not None:
             owner = self.owner_of(head)
@@ -257,6 +261,14 @@ class ArticleSpeakers:
             return Resolved(name, "government" if name in cues.ALIASES.values() and bare not in ("UN", "U.N.", "EU", "E.U.", "WHO", "NATO", "IMF") else "organization")
         if bare in self.orgs:
             return Resolved(self.orgs[bare], "organization")
+        # a title with the name beside it: "The former treasury secretary, Steve Mnuchin,"
+        if head is not None and head.pos_ == "NOUN":
+            named = next((self.ent_at.get(c.i) for c in head.children if c.dep_ == "appos" and c.i > head.i
+                          and c.ent_type_ == "PERSON"), None)
+            if named is not None and named.label_ == "PERSON" and (p := self.add_person(named)) is not None \
+                    and not self.shared_surname(named.text):
+                self.last_person = p.name
+                return Resolved(p.name, "person")
         # titles: "the Secretary-General", "the UN chief"
         if head is not None and (lemma in cues.PERSON_NOUNS or lemma in cues.LEADER_TITLES or
                                  lemma.split("-")[-1] in cues.PERSON_NOUNS):

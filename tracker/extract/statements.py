@@ -6,6 +6,7 @@ statements (one per claim span, overlaps resolved, nested sources and channels).
 from __future__ import annotations
 
 from ..models import Statement
+from ..speakers import not_a_name
 from . import cues
 from .cue_types import cue_type
 from .frames import Attribution, flags
@@ -66,8 +67,12 @@ def build(text, base, att: Attribution, sent, speakers: ArticleSpeakers, mask, q
     if att.channel_token is not None:  # "told CNN", "in an interview with The Washington Post"
         channel_text = outlet_mention(att.channel_token)
         channel = speakers.outlet(channel_text)
-    if resolved.kind == "media" and resolved.name in cues.OUTLET_CANONICAL:
+    if resolved.kind == "media" and (resolved.name in cues.OUTLET_CANONICAL or resolved.name in speakers.outlets):
         channel, channel_text = resolved.name, spk
+    cs, ce = before_attribution(text, cs, ce, (cue_s, cue_e), (ss, se), channel_text)
+    cs, ce = within_quotation(text, quotes, cs, ce)
+    if ce - cs < 2:
+        return None
     frame = (min(cue_s, ss if ss is not None else cue_s), max(cue_e, se if se is not None else cue_e))
     if att.extra.get("cont"):
         frame = (base + att.extra["cont"][0], base + att.extra["cont"][1])
@@ -85,6 +90,33 @@ def build(text, base, att: Attribution, sent, speakers: ArticleSpeakers, mask, q
     st._speaker_above = att.speaker_start is None and ss is not None
     st._owner_kind = resolved.owner_kind
     return st
+
+
+def before_attribution(text: str, cs: int, ce: int, cue: tuple, speaker: tuple, channel_text) -> tuple[int, int]:
+    """The claim [cs, ce) stopped before its own attribution when that ends it ('..., according
+    to the survey', '...not," the lawmaker told Fox News'): a claim never runs on into the
+    words that attribute it."""
+    starts = [x for x in (cue[0], speaker[0]) if x is not None and cs < x < ce]
+    if not starts or not cs < cue[0] < ce:
+        return cs, ce
+    end = max(x for x in (cue[1], speaker[1]) if x is not None)
+    if channel_text and (at := text.find(channel_text, cue[1], ce)) >= 0:
+        end = max(end, at + len(channel_text))
+    if any(ch.isalnum() for ch in text[end:ce]):
+        return cs, ce  # the claim goes on after the attribution ("This campaign, he says, is different")
+    return trim_chars(text, cs, min(starts))
+
+
+def within_quotation(text: str, quotes, cs: int, ce: int) -> tuple[int, int]:
+    """A claim that opens inside a quotation ending like speech ('"... or not," ') stops at its
+    closing mark, unless another quotation carries it on ('"A," he said. "B."')."""
+    q = quotes.at(cs)
+    if q is None or not q.double or not q.balanced or q.end >= ce or quotes.starting_in(q.end, ce):
+        return cs, ce
+    inner = text[q.inner[0]:q.inner[1]].rstrip()
+    if inner[-1:] not in (",", "?", "!") and text[q.end:q.end + 1] != ",":
+        return cs, ce
+    return trim_chars(text, cs, q.end)
 
 
 def outlet_mention(tok) -> str:
@@ -286,6 +318,15 @@ def quoted_pronouns(quotes, statements: list[Statement]) -> None:
             st.speaker, st.speaker_kind = outer.speaker, outer.speaker_kind
         elif st.speaker and _pronoun(st.speaker):
             st.speaker = st.speaker_kind = None
+
+
+def unnamed_speakers(statements: list[Statement]) -> None:
+    """A speaker named by no name ("Voters", "new" of "a new poll", a dateline) is nobody the
+    statement can be filed under: the mention stays (speaker_text), the name goes. Done last:
+    the passes above read the names."""
+    for st in statements:
+        if st.speaker and not_a_name(st.speaker):
+            st.speaker = None
 
 
 def _pronoun(name: str) -> bool:

@@ -173,6 +173,12 @@ def subject_of(verb, depth: int = 0, surface: bool = False):
         if verb.dep_ in ("xcomp", "advcl", "acl") and (verb.tag_ in ("VBG", "VB") or verb.dep_ == "xcomp"):
             if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
                 return verb.head if verb.tag_ == "VBG" else None
+            reported = verb.head.head
+            if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.lemma_ in cues.SPEECH_VERBS \
+                    and verb.head.dep_ == "ccomp" and reported.lemma_ in cues.SPEECH_VERBS and verb.i > 0 \
+                    and verb.doc[verb.i - 1].text == ",":
+                # "Higgs said the province will stick to it, insisting ...": Higgs insists
+                return subject_of(reported, depth + 1)
             return subject_of(verb.head, depth + 1)
         if verb.dep_ == "relcl":
             return verb.head
