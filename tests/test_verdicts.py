@@ -153,6 +153,7 @@ def test_reviewer_records_a_verdict_from_the_statement_page(browser, site, db_pa
     assert page.url.endswith(f"/review/statements/{target['id']}")
     assert "Verdict recorded on this statement: Misleading" in page.inner_text(".message-info")
     page.screenshot(path=str(screens / "verdict-recorded.png"), full_page=True)
+    assert "<b>never</b>" in page.inner_text("body")  # the explanation shows as text
 
     after = reviews(db_path)
     assert len(after) == before + 1
