@@ -300,3 +300,42 @@ def test_evaluate_accurate(tmp_path, workers):
     path.write_text(json.dumps(gold) + "\n")
     result = json.loads(run("evaluate", path, "--json", "--accurate", "--workers", workers).output)
     assert result["partial"][1] == 1.0  # recall
+
+
+LONG_ARTICLE = "\n\n".join([
+    "The regional water board voted on Thursday to raise rates for the first time in six years.",
+    "Board chair Maria Okafor said the increase would pay for new pipes in the older districts. "
+    "\"We cannot keep patching a system that was built for half as many people,\" she told "
+    "reporters after the vote.",
+    "Opponents argued that families on fixed incomes would struggle with the higher bills, and "
+    "several residents warned the board that they would appeal the decision.",
+    "According to the board's own estimates, the average household will pay about $9 more a month.",
+    "\"This is the wrong time,\" said Tom Reyes, who runs a bakery on Elm Street. \"Everything "
+    "costs more already, and now water too.\"",
+    "The utility's engineers believe the repairs will cut leaks by a third within five years, a "
+    "report released last week shows.",
+    "Council member Ana Lind wants the board to phase the increase in over two years. She plans to "
+    "raise the question at the next council meeting, her office said in a statement.",
+    "A survey by the local newspaper found that most residents expect their bills to rise again.",
+    "Okafor added that the board would publish a yearly account of how the money was spent.",
+] * 4)
+
+
+def test_onnxruntime_runs_the_numpy_forward_pass(monkeypatch):
+    # the encoder's fast path (onnxruntime) gives numpy's vectors, and the accurate mode the same
+    # statements, over an article of several windows
+    pytest.importorskip("onnxruntime")
+    model = load_model(accurate=True)
+    encoder = model.encoder()
+    assert encoder.session is not None
+    vectors, offsets = encoder.vectors(LONG_ARTICLE)
+    assert len(offsets) > 2 * WINDOW
+    doc = load_nlp()(LONG_ARTICLE)
+    fast = extract_parsed(LONG_ARTICLE, [(0, doc)], model=model)
+    monkeypatch.setattr(encoder, "session", None)
+    plain_vectors, plain_offsets = encoder.vectors(LONG_ARTICLE)
+    assert np.array_equal(offsets, plain_offsets)
+    assert np.allclose(vectors, plain_vectors, atol=1e-4)
+    plain = extract_parsed(LONG_ARTICLE, [(0, doc)], model=model)
+    assert len(fast) > 20
+    assert [s.to_json() for s in fast] == [s.to_json() for s in plain]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import onnx_encoder
+
 WINDOW = 384  # wordpieces per encoder pass, [CLS] and [SEP] included
 STEP = 256  # windows overlap; each wordpiece keeps the vector from the window it is most central in
 LAYERS = (3, 5)  # hidden layers (0-based) whose outputs are concatenated per wordpiece
@@ -144,6 +146,19 @@ class Encoder:
             out[part] = (last * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
+    @functools.cached_property
+    def session(self):
+        """The forward pass of vectors() in onnxruntime (tracker.extract.onnx_encoder), or None
+        when it is not installed: then numpy runs it."""
+        return onnx_encoder.session(self.w, self.layers, self.heads, self.eps, LAYERS)
+
+    def states(self, ids: np.ndarray) -> np.ndarray:
+        """The LAYERS' hidden states of one sequence of token ids, concatenated: (n, width)."""
+        if self.session is not None:
+            return self.session.run(None, {"ids": ids[None], "positions": np.arange(len(ids))})[0][0]
+        states = self.forward(ids)
+        return np.concatenate([states[k] for k in LAYERS], 1)
+
     def wordpieces(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(ids, offsets) of the text's wordpieces; offsets are (start, end) characters."""
         enc = self.tokenizer.encode(text, add_special_tokens=False)
@@ -155,6 +170,5 @@ class Encoder:
         ids, offsets = self.wordpieces(text)
         out = np.zeros((len(ids), self.width), np.float32)
         for s, e, lo, hi in windows(len(ids)):
-            states = self.forward(np.concatenate([[self.cls], ids[s:e], [self.sep]]))
-            out[s + lo:s + hi] = np.concatenate([states[k][1 + lo:1 + hi] for k in LAYERS], 1)
+            out[s + lo:s + hi] = self.states(np.concatenate([[self.cls], ids[s:e], [self.sep]]))[1 + lo:1 + hi]
         return out, offsets

@@ -33,10 +33,13 @@ def token_vectors(doc, base: int, vectors: np.ndarray, offsets: np.ndarray) -> n
     if n == 0 or len(offsets) == 0:
         return out
     lo, hi, idx = token_of_wordpiece(doc, base, offsets)
-    count = np.zeros(n, np.float32)
-    np.add.at(out, idx, vectors[lo:hi].astype(np.float32))
-    np.add.at(count, idx, 1)
-    return out / np.maximum(count, 1)[:, None]
+    if hi == lo:
+        return out
+    # idx never decreases (wordpieces in text order): each token's wordpieces are one run
+    tokens, first = np.unique(idx, return_index=True)
+    count = np.diff(np.append(first, hi - lo))
+    out[tokens] = np.add.reduceat(vectors[lo:hi], first) / count[:, None].astype(np.float32)
+    return out
 
 
 def _index(starts: list[int], char: int) -> int:
