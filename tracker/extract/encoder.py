@@ -61,7 +61,9 @@ def windows(n: int) -> list[tuple[int, int, int, int]]:
 class Encoder:
     """Contextual vectors for every wordpiece of a text, with their character offsets."""
 
-    def __init__(self, path: Path, tuned: dict | None = None):
+    def __init__(self, path: Path, tuned: dict | None = None, quantized: bool = True):
+        """`tuned`: fine-tuned weights that replace published ones; `quantized`: vectors() runs
+        int8 linear layers when onnxruntime is installed (float32 ones otherwise)."""
         try:
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer
@@ -83,6 +85,7 @@ class Encoder:
         self.cls = self.tokenizer.token_to_id("[CLS]")
         self.sep = self.tokenizer.token_to_id("[SEP]")
         self.width = cfg["hidden_size"] * len(LAYERS)
+        self.quantized = quantized
 
     def _norm(self, x, name):
         m = x.mean(-1, keepdims=True)
@@ -148,9 +151,9 @@ class Encoder:
 
     @functools.cached_property
     def session(self):
-        """The forward pass of vectors() in onnxruntime (tracker.extract.onnx_encoder), or None
-        when it is not installed: then numpy runs it."""
-        return onnx_encoder.session(self.w, self.layers, self.heads, self.eps, LAYERS)
+        """The forward pass of vectors() in onnxruntime (tracker.extract.onnx_encoder), int8
+        when `quantized`, or None when it is not installed: then numpy runs it."""
+        return onnx_encoder.session(self.w, self.layers, self.heads, self.eps, LAYERS, self.quantized)
 
     def states(self, ids: np.ndarray) -> np.ndarray:
         """The LAYERS' hidden states of one sequence of token ids, concatenated: (n, width)."""
