@@ -14,7 +14,7 @@ from .encoder import EncoderMissing
 from .finder import SentenceFinder
 from .frames import Attribution, flags
 from .model import features, group_features, hashed, load_model, score_spans
-from .neural import token_vectors
+from .neural import one_blas_thread, token_vectors
 from .orphans import lead_in, orphan_quotes
 from .quotes import Quote, find_quotes, quoted_mask
 from .spans import Spans
@@ -68,6 +68,7 @@ def accurate_model():
         raise EncoderMissing("the accurate model (tracker/data/attribution_model_accurate.npz) is missing: "
                              "train it with benchmarks/train.py --accurate")
     model.encoder()
+    one_blas_thread()
     return model
 
 

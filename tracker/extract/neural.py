@@ -8,12 +8,25 @@ or last word, a cue or a source: it proposes cues and spans the rules miss
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, fields
 from typing import Optional
 
 import numpy as np
 
 ROLES = ("content", "first", "last", "cue", "source")  # the role tagger's columns
+
+
+@functools.cache
+def one_blas_thread() -> None:
+    """Run numpy's matrix products (the span scorer's) on one core, as the encoder runs, when
+    threadpoolctl is installed: on a loaded machine OpenBLAS threads waiting for each other
+    cost far more than they save, and extraction runs in parallel through worker processes."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(1, user_api="blas")
 
 
 def token_of_wordpiece(doc, base: int, offsets: np.ndarray) -> tuple[int, int, np.ndarray]:
