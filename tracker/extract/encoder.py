@@ -16,7 +16,7 @@ import numpy as np
 from . import onnx_encoder
 
 WINDOW = 384  # wordpieces per encoder pass, [CLS] and [SEP] included
-STEP = 320  # windows overlap by 62 wordpieces; each keeps the vector from the window it is most central in
+STEP = 352  # windows overlap by 30 wordpieces; each keeps the vector from the window it is most central in
 LAYERS = (3, 5)  # hidden layers (0-based) whose outputs are concatenated per wordpiece
 
 
