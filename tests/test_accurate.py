@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from tracker.extract import extract_parsed, extract_text
+from tracker.extract import onnx_encoder
 from tracker.extract.encoder import LAYERS, STEP, WINDOW, Encoder, load_encoder, model_dir, windows
 from tracker.extract.model import load_model
 from tracker.extract.neural import ROLES, SpanScorer, span_indices, span_representation, token_vectors
@@ -48,7 +49,7 @@ def test_encoder_is_the_sentence_model():
 @pytest.mark.slow
 def test_long_text_every_wordpiece_gets_a_vector():
     text = " ".join(f"Officials said item {i} was approved by the board." for i in range(120))
-    vectors, offsets = load_encoder().vectors(text)
+    vectors, offsets = Encoder(model_dir(), quantized=False).vectors(text)
     assert len(vectors) == len(offsets) > 2 * WINDOW  # several overlapping windows
     assert np.all(np.abs(vectors).sum(1) > 0)  # none left out between windows
     assert all(text[s:e].lower() in text.lower() for s, e in offsets[:50])
@@ -100,7 +101,7 @@ def test_fine_tuning_and_run_time_read_the_same_inputs():
     with torch.no_grad():
         for p in net.layers[4].parameters():
             p.add_(torch.randn_like(p) * 0.02)
-    encoder = Encoder(model_dir(), net.exported(4))
+    encoder = Encoder(model_dir(), net.exported(4), quantized=False)
     vectors, offsets = encoder.vectors(text)
     with torch.no_grad():
         trained = finetune.wordpiece_vectors(net, encoder.wordpieces(text)[0]).numpy()
@@ -171,7 +172,7 @@ def test_a_tuned_model_runs_the_same_in_numpy():
     tuned = finetune.tune([it for *_, it in items], epochs=1, frozen=5)
     exported = tuned.exported()
     assert sorted({k.split(".")[2] for k in exported}) == ["5"]
-    encoder, scorer = Encoder(model_dir(), exported), tuned.scorer()
+    encoder, scorer = Encoder(model_dir(), exported, quantized=False), tuned.scorer()
     for text, doc, coll, it in items:
         with torch.no_grad():
             trained = torch.sigmoid(tuned.logits(it)[0]).numpy()
@@ -300,3 +301,55 @@ def test_evaluate_accurate(tmp_path, workers):
     path.write_text(json.dumps(gold) + "\n")
     result = json.loads(run("evaluate", path, "--json", "--accurate", "--workers", workers).output)
     assert result["partial"][1] == 1.0  # recall
+
+
+LONG_ARTICLE = "\n\n".join([
+    "The regional water board voted on Thursday to raise rates for the first time in six years.",
+    "Board chair Maria Okafor said the increase would pay for new pipes in the older districts. "
+    "\"We cannot keep patching a system that was built for half as many people,\" she told "
+    "reporters after the vote.",
+    "Opponents argued that families on fixed incomes would struggle with the higher bills, and "
+    "several residents warned the board that they would appeal the decision.",
+    "According to the board's own estimates, the average household will pay about $9 more a month.",
+    "\"This is the wrong time,\" said Tom Reyes, who runs a bakery on Elm Street. \"Everything "
+    "costs more already, and now water too.\"",
+    "The utility's engineers believe the repairs will cut leaks by a third within five years, a "
+    "report released last week shows.",
+    "Council member Ana Lind wants the board to phase the increase in over two years. She plans to "
+    "raise the question at the next council meeting, her office said in a statement.",
+    "A survey by the local newspaper found that most residents expect their bills to rise again.",
+    "Okafor added that the board would publish a yearly account of how the money was spent.",
+] * 4)
+
+
+def claims(statements) -> set:
+    return {(s.claim_start, s.claim_end, s.cue_start, s.speaker) for s in statements}
+
+
+def test_onnxruntime_runs_the_numpy_forward_pass(monkeypatch):
+    # the encoder's fast path (onnxruntime) in float32 gives numpy's vectors and statements over
+    # an article of several windows; in int8 (the default) vectors close to them, nearly the
+    # same statements
+    pytest.importorskip("onnxruntime")
+    model = load_model(accurate=True)
+    encoder = model.encoder()
+    assert encoder.quantized and encoder.session is not None
+    doc = load_nlp()(LONG_ARTICLE)
+
+    def run_with(session):
+        monkeypatch.setattr(encoder, "session", session)
+        return encoder.vectors(LONG_ARTICLE), extract_parsed(LONG_ARTICLE, [(0, doc)], model=model)
+
+    (int8, offsets), int8_statements = run_with(encoder.session)
+    assert len(offsets) > 2 * WINDOW
+    (plain, plain_offsets), plain_statements = run_with(None)
+    assert np.array_equal(offsets, plain_offsets)
+    (fp32, _), fp32_statements = run_with(onnx_encoder.session(encoder.w, encoder.layers, encoder.heads,
+                                                               encoder.eps, LAYERS, int8=False))
+    assert np.allclose(fp32, plain, atol=1e-4)
+    assert len(plain_statements) > 20
+    assert [s.to_json() for s in fp32_statements] == [s.to_json() for s in plain_statements]
+    cosine = (int8 * plain).sum(1) / np.linalg.norm(int8, axis=1) / np.linalg.norm(plain, axis=1)
+    assert cosine.min() > 0.9
+    assert not np.allclose(int8, plain, atol=1e-2)  # int8 is not float32
+    assert len(claims(int8_statements) ^ claims(plain_statements)) <= len(plain_statements) // 10

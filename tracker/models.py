@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 EXTRACTOR_VERSION = "0.4.0"
-ACCURATE_VERSION = EXTRACTOR_VERSION + "+accurate.4"  # the accurate mode's (.2: fine-tuned encoder; .3: all six layers; .4: the role tagger proposes candidates)
+ACCURATE_VERSION = EXTRACTOR_VERSION + "+accurate.5"  # the accurate mode's (.2: fine-tuned encoder; .3: all six layers; .4: the role tagger proposes candidates; .5: int8 encoder, windows 352 apart)
 
 
 def extractor_version(accurate: bool, cue_types=None) -> str:

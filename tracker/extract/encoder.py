@@ -13,8 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from . import onnx_encoder
+
 WINDOW = 384  # wordpieces per encoder pass, [CLS] and [SEP] included
-STEP = 256  # windows overlap; each wordpiece keeps the vector from the window it is most central in
+STEP = 352  # windows overlap by 30 wordpieces; each keeps the vector from the window it is most central in
 LAYERS = (3, 5)  # hidden layers (0-based) whose outputs are concatenated per wordpiece
 
 
@@ -59,7 +61,9 @@ def windows(n: int) -> list[tuple[int, int, int, int]]:
 class Encoder:
     """Contextual vectors for every wordpiece of a text, with their character offsets."""
 
-    def __init__(self, path: Path, tuned: dict | None = None):
+    def __init__(self, path: Path, tuned: dict | None = None, quantized: bool = True):
+        """`tuned`: fine-tuned weights that replace published ones; `quantized`: vectors() runs
+        int8 linear layers when onnxruntime is installed (float32 ones otherwise)."""
         try:
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer
@@ -81,6 +85,7 @@ class Encoder:
         self.cls = self.tokenizer.token_to_id("[CLS]")
         self.sep = self.tokenizer.token_to_id("[SEP]")
         self.width = cfg["hidden_size"] * len(LAYERS)
+        self.quantized = quantized
 
     def _norm(self, x, name):
         m = x.mean(-1, keepdims=True)
@@ -144,6 +149,19 @@ class Encoder:
             out[part] = (last * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
+    @functools.cached_property
+    def session(self):
+        """The forward pass of vectors() in onnxruntime (tracker.extract.onnx_encoder), int8
+        when `quantized`, or None when it is not installed: then numpy runs it."""
+        return onnx_encoder.session(self.w, self.layers, self.heads, self.eps, LAYERS, self.quantized)
+
+    def states(self, ids: np.ndarray) -> np.ndarray:
+        """The LAYERS' hidden states of one sequence of token ids, concatenated: (n, width)."""
+        if self.session is not None:
+            return self.session.run(None, {"ids": ids[None], "positions": np.arange(len(ids))})[0][0]
+        states = self.forward(ids)
+        return np.concatenate([states[k] for k in LAYERS], 1)
+
     def wordpieces(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(ids, offsets) of the text's wordpieces; offsets are (start, end) characters."""
         enc = self.tokenizer.encode(text, add_special_tokens=False)
@@ -155,6 +173,5 @@ class Encoder:
         ids, offsets = self.wordpieces(text)
         out = np.zeros((len(ids), self.width), np.float32)
         for s, e, lo, hi in windows(len(ids)):
-            states = self.forward(np.concatenate([[self.cls], ids[s:e], [self.sep]]))
-            out[s + lo:s + hi] = np.concatenate([states[k][1 + lo:1 + hi] for k in LAYERS], 1)
+            out[s + lo:s + hi] = self.states(np.concatenate([[self.cls], ids[s:e], [self.sep]]))[1 + lo:1 + hi]
         return out, offsets

@@ -13,8 +13,8 @@ from .clean import boilerplate_ranges, chunk_spans, parse_text
 from .encoder import EncoderMissing
 from .finder import SentenceFinder
 from .frames import Attribution, flags
-from .model import features, group_features, hashed, load_model
-from .neural import token_vectors
+from .model import features, group_features, hashed, load_model, score_spans
+from .neural import one_blas_thread, token_vectors
 from .orphans import lead_in, orphan_quotes
 from .quotes import Quote, find_quotes, quoted_mask
 from .spans import Spans
@@ -69,6 +69,7 @@ def accurate_model():
         raise EncoderMissing("the accurate model (tracker/data/attribution_model_accurate.npz) is missing: "
                              "train it with benchmarks/train.py --accurate")
     model.encoder()
+    one_blas_thread()
     return model
 
 
@@ -126,9 +127,12 @@ def extract_parsed(text: str, chunks: Iterable[tuple[int, object]], threshold: O
     leadins: list[tuple] = []  # sentences that introduce what follows ("He told the crowd:")
     group = 0
     for base, finder, sent in _sentences(text, chunks, quotes, boiler, speakers, lexicon, model.scorer, encoded):
-        for alternatives in finder.candidates(sent):
-            for att in alternatives:
-                _carry_on(finder, att)
+        found = finder.candidates(sent)
+        for att in (att for alternatives in found for att in alternatives):
+            _carry_on(finder, att)
+        if finder.scorer is not None:
+            score_spans(finder, [att for alternatives in found for att in alternatives])
+        for alternatives in found:
             flist = [features(att, finder, sent) for att in alternatives]
             group_features(flist, [trim_chars(finder.text, a.content_start, a.content_end) for a in alternatives], finder)
             best = _pick(model, alternatives, [hashed(f) for f in flist])

@@ -224,8 +224,8 @@ def features(att, finder, sent) -> list[str]:
 def _scorer_features(finder, cs: int, ce: int, att, fr: str, var: str) -> list[str]:
     """The accurate mode's span scorer (tracker.extract.neural), in twentieths, and the role
     tagger's view of the span, when the model has one."""
-    indices = span_indices(finder.doc, _token_starts(finder), cs, ce, att.cue_start, att.cue_end)
-    d = min(19, int(finder.scorer.score(representation(finder.vectors, indices)) * 20))
+    indices, score = score_spans(finder, [att])[0]
+    d = min(19, int(score * 20))
     f = ["nn=%d" % d, "nnf=%d|%s" % (d, fr), "nnv=%d|%s" % (d, var)]
     if finder.roles is not None:
         # the role tagger, in fifths: how much of the span is content, do its edges look like a
@@ -238,6 +238,20 @@ def _scorer_features(finder, cs: int, ce: int, att, fr: str, var: str) -> list[s
         f += ["tgc=%d" % inside, "tgcf=%d|%s" % (inside, fr), "tge=%d" % edges, "tgev=%d|%s" % (edges, var),
               "tgq=%s" % cued, "tgqf=%s|%s" % (cued, fr)]
     return f
+
+
+def score_spans(finder, atts: list) -> list[tuple]:
+    """(span_indices(), the span scorer's probability) of each candidate, the ones not seen yet
+    scored in one matrix product (cached on the finder: score a sentence's candidates at once)."""
+    cache = finder.__dict__.setdefault("_span_scores", {})
+    keys = [(*trim_chars(finder.text, a.content_start, a.content_end), a.cue_start, a.cue_end) for a in atts]
+    new = list(dict.fromkeys(k for k in keys if k not in cache))
+    if new:
+        starts = _token_starts(finder)
+        indices = [span_indices(finder.doc, starts, *k) for k in new]
+        scores = finder.scorer.scores(np.stack([representation(finder.vectors, i) for i in indices]))[:, 0]
+        cache.update(zip(new, zip(indices, scores.tolist())))
+    return [cache[k] for k in keys]
 
 
 def group_features(feats_list: list, spans: list, finder=None) -> None:

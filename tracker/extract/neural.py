@@ -8,12 +8,25 @@ or last word, a cue or a source: it proposes cues and spans the rules miss
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, fields
 from typing import Optional
 
 import numpy as np
 
 ROLES = ("content", "first", "last", "cue", "source")  # the role tagger's columns
+
+
+@functools.cache
+def one_blas_thread() -> None:
+    """Run numpy's matrix products (the span scorer's) on one core, as the encoder runs, when
+    threadpoolctl is installed: on a loaded machine OpenBLAS threads waiting for each other
+    cost far more than they save, and extraction runs in parallel through worker processes."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(1, user_api="blas")
 
 
 def token_of_wordpiece(doc, base: int, offsets: np.ndarray) -> tuple[int, int, np.ndarray]:
@@ -33,10 +46,13 @@ def token_vectors(doc, base: int, vectors: np.ndarray, offsets: np.ndarray) -> n
     if n == 0 or len(offsets) == 0:
         return out
     lo, hi, idx = token_of_wordpiece(doc, base, offsets)
-    count = np.zeros(n, np.float32)
-    np.add.at(out, idx, vectors[lo:hi].astype(np.float32))
-    np.add.at(count, idx, 1)
-    return out / np.maximum(count, 1)[:, None]
+    if hi == lo:
+        return out
+    # idx never decreases (wordpieces in text order): each token's wordpieces are one run
+    tokens, first = np.unique(idx, return_index=True)
+    count = np.diff(np.append(first, hi - lo))
+    out[tokens] = np.add.reduceat(vectors[lo:hi], first) / count[:, None].astype(np.float32)
+    return out
 
 
 def _index(starts: list[int], char: int) -> int:
