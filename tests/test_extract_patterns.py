@@ -409,3 +409,15 @@ def test_verb_coordinated_with_a_passive_takes_its_subject_not_its_agent():
                                   "Needless to say, the plan failed."])
 def test_discourse_idioms_with_say_make_no_statement(text):
     assert not [s for s in candidates_of(text) if s.cue in ("said", "say")]
+
+
+def test_relative_clause_with_the_frame_inside():
+    # the clause runs from the relative word, the frame inside it; the model decides whether it stands
+    text = "The new fares, which officials said will take effect in the spring, apply to every line."
+    found = []
+    extract_parsed(text, parse_chunks(load_nlp(), text), collect=found)
+    spans = {(c.frame, text[c.start:c.end], text[c.speaker_start:c.speaker_end]) for c in found if c.cue_start}
+    assert ("ccomp", "which officials said will take effect in the spring", "officials") in spans
+    s = find(run("Ann Lee backs a new toll on the bridge, which she said the port authority should pay for."),
+             "the port authority should pay")
+    assert (s.cue, s.claim, s.speaker) == ("said", "which she said the port authority should pay for", "Ann Lee")

@@ -517,6 +517,19 @@ def _said_that(att: Attribution) -> bool:
 
 
 @frame("ccomp", VERB, structural=_said_that)
+def relative_ccomp(v: Verb) -> Optional[Content]:
+    """'the changes, which officials said will start in May': the verb's clause opens with the
+    relative word before the frame; the content runs from it, the frame inside."""
+    if v.clause is None or v.tok.dep_ != "relcl" or v.subj is None or v.clause.i < v.tok.i:
+        return None
+    left, right = subtree_range(v.clause)
+    rel = v.doc[left]
+    if left >= v.subj.left_edge.i or rel.tag_ not in ("WDT", "WP") and rel.lower_ != "that":
+        return None
+    return v.span(left, right, speaker_in_content=True)
+
+
+@frame("ccomp", VERB, structural=_said_that)
 def ccomp(v: Verb) -> Optional[Content]:
     """'X said (that) Y', 'Y, X said': the verb's clausal complement."""
     if v.clause is None or v.lem == "call":
@@ -931,7 +944,7 @@ ORDER: list[Frame] = [
     # words with a frame of their own
     according, in_source, copula, adjective, self_label,
     # verbs: the first that finds a content wins
-    ccomp, call_for, raising, xcomp, quotation_after, light_verb, trailing_object, dobj, prepobj, trailing,
+    relative_ccomp, ccomp, call_for, raising, xcomp, quotation_after, light_verb, trailing_object, dobj, prepobj, trailing,
     parenthetical, as_reported, quotation_before, passive, relcl,
     # reporting nouns
     lightnoun, noun, noun_prep,
