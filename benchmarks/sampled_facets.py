@@ -68,27 +68,55 @@ def sql_times(data: dict) -> dict:
     return times
 
 
-async def measure(path: pathlib.Path, queries: list[str], threshold: int, repeat: int) -> list[list]:
-    """Every run of each query's page: its time, status, facets, rows and SQL times."""
+def facet_counts(data: dict) -> dict:
+    """{column: {value: count}} of the page's facets, from its JSON."""
+    results = data.get("facet_results", {})
+    return {column: {v["value"]: v["count"] for v in facet["results"]}
+            for column, facet in results.get("results", results).items()}
+
+
+async def measure(path: pathlib.Path, queries: list[str], thresholds: dict, repeat: int) -> dict:
+    """Every run of each query's page under each threshold, the runs interleaved (one warm-up
+    page first): its time, status, facets, rows, SQL times and facet counts."""
     from datasette.app import Datasette
 
-    metadata = {"plugins": {"tracker": {"facet_sample_threshold": threshold}}}
-    ds = Datasette([str(path)], metadata=metadata, settings={**SETTINGS, "trace_debug": True})
-    await ds.invoke_startup()
-    results = []
-    for query in queries:
-        runs = []
+    sites = {}
+    for title, threshold in thresholds.items():
+        metadata = {"plugins": {"tracker": {"facet_sample_threshold": threshold}}}
+        sites[title] = Datasette([str(path)], metadata=metadata,
+                                 settings={**SETTINGS, "trace_debug": True})
+        await sites[title].invoke_startup()
+        await sites[title].client.get(f"/{path.stem}/statements")
+    results = {title: [[] for _ in queries] for title in thresholds}
+    for i, query in enumerate(queries):
         for _ in range(repeat):
-            started = time.perf_counter()
-            response = await ds.client.get(f"/{path.stem}/statements?{query}")
-            ms = (time.perf_counter() - started) * 1000
-            # The same request as JSON, for its trace (too big to trace as HTML).
-            traced = await ds.client.get(f"/{path.stem}/statements.json?{query}&_trace=1")
-            data = traced.json() if traced.status_code == 200 else {}
-            runs.append({"ms": ms, "status": response.status_code, **page_facets(response.text),
-                         "rows": data.get("filtered_table_rows_count"), **sql_times(data)})
-        results.append(runs)
+            for title, ds in sites.items():
+                started = time.perf_counter()
+                response = await ds.client.get(f"/{path.stem}/statements?{query}")
+                ms = (time.perf_counter() - started) * 1000
+                # The same request as JSON, for its trace (too big to trace as HTML).
+                traced = await ds.client.get(f"/{path.stem}/statements.json?{query}&_trace=1")
+                data = traced.json() if traced.status_code == 200 else {}
+                results[title][i].append({
+                    "ms": ms, "status": response.status_code, **page_facets(response.text),
+                    "rows": data.get("filtered_table_rows_count"), **sql_times(data),
+                    "counts": facet_counts(data)})
     return results
+
+
+def worst_errors(exact: dict, sampled: dict, rows: int, share: float = 0.01) -> str:
+    """The biggest relative error of an estimated count, over the values of each facet that hold
+    at least `share` of the page's rows (and that both runs show)."""
+    errors = []
+    for column, counts in sampled.items():
+        for value, count in counts.items():
+            truth = exact.get(column, {}).get(value)
+            if truth and rows and truth >= share * rows:
+                errors.append((abs(count - truth) / truth, f"{column} {value}: ~{count:,} ({truth:,})"))
+    if not errors:
+        return "-"
+    worst = max(errors)
+    return f"{len(errors)} values, worst {worst[0]:.1%}: {worst[1]}"
 
 
 @click.command()
@@ -114,8 +142,7 @@ def main(path, n_speakers, seed, words, queries, repeat):
     print(f"{path}: facet_time_limit_ms {SETTINGS['facet_time_limit_ms']}, {len(FACETS)} facets; "
           f"sampling past {threshold:,} rows, ~{DEFAULTS['facet_sample_size']:,} sampled; "
           f"{repeat} runs each")
-    runs = {"exact": NEVER, "sampled": threshold}
-    measured = {title: asyncio.run(measure(path, queries, t, repeat)) for title, t in runs.items()}
+    measured = asyncio.run(measure(path, queries, {"exact": NEVER, "sampled": threshold}, repeat))
     width = max(len(q or "(all)") for q in queries)
     print(f"\n{'query':{width}} {'rows':>8}  {'run':8} {'page ms':>8} {'facet':>6} {'sample':>6} "
           f"{'count':>6} {'rows':>6}  facets shown (estimated) / timed out")
@@ -134,6 +161,10 @@ def main(path, n_speakers, seed, words, queries, repeat):
     print("\nmedian page time, exact / sampled:")
     for query, b, a in zip(queries, before, after):
         print(f"  {query or '(all)':{width}} {median(r['ms'] for r in b) / median(r['ms'] for r in a):5.2f}x")
+    print("\nestimated counts against the exact ones (values with 1% of the rows or more):")
+    for query, b, a in zip(queries, before, after):
+        if a[0]["estimated"]:
+            print(f"  {query or '(all)':{width}} {worst_errors(b[0]['counts'], a[0]['counts'], b[0]['rows'])}")
 
 
 if __name__ == "__main__":
