@@ -88,7 +88,8 @@ DRAWS = {True: draw_from_search, False: draw_from_table}
 
 
 class SampledColumnFacet(ColumnFacet):
-    """Datasette's column facet, counting a sample of the rows when a search or filter matches many."""
+    """Datasette's column facet, counting a sample of the rows when a search or filters match
+    many."""
 
     async def facet_results(self):
         sample = await self.sample()
@@ -125,9 +126,11 @@ class SampledColumnFacet(ColumnFacet):
         found = search_clause(where, self.metadata or {})
         counted = self.row_count  # Datasette's count of the page's rows, unless it timed out
         try:
-            if (counted if counted is not None else await self.first(
-                    LIMITED_COUNT.format(table=table, where=f"where {where}"),
-                    {"_tracker_limit": threshold + 1})) <= threshold:
+            # Uncounted, count up to the threshold only: a narrow filter stays cheap.
+            rows = counted if counted is not None else await self.first(
+                LIMITED_COUNT.format(table=table, where=f"where {where}"),
+                {"_tracker_limit": threshold + 1})
+            if rows <= threshold:
                 return None
             drawn, population, where = await DRAWS[found is not None](self, where, counted, found)
             rowids = json.loads(await self.first(SAMPLE.format(table=table, where=where),
@@ -140,7 +143,7 @@ class SampledColumnFacet(ColumnFacet):
                 "matches": matches, "estimated": counted is None, "search": found is not None}
 
     async def first(self, sql: str, params: dict):
-        """The first value of sql's first row, with the page's params, within the facet time limit."""
+        """The first value of sql's first row, with the page's params, in the facet time limit."""
         results = await self.ds.execute(self.database, sql, {**self.params, **params},
                                         custom_time_limit=self.ds.setting("facet_time_limit_ms"))
         return results.first()[0]
