@@ -306,18 +306,23 @@ class Generator:
         return ExtractedArticle(article, statements)
 
 
-def build(path: pathlib.Path, n_statements: int, n_articles: int, n_speakers: int, seed: int) -> float:
-    for suffix in ("", "-wal", "-shm"):
-        pathlib.Path(f"{path}{suffix}").unlink(missing_ok=True)
+def build(path: pathlib.Path, n_statements: int, n_articles: int, n_speakers: int, seed: int,
+          resume: bool = False) -> float:
+    """Write the articles; with resume, keep those a stopped build stored and write the rest."""
+    if not resume:
+        for suffix in ("", "-wal", "-shm"):
+            pathlib.Path(f"{path}{suffix}").unlink(missing_ok=True)
     gen = Generator(n_speakers, seed)
     db = open_db(path)
+    stored = db["articles"].count if resume else 0
     started = time.perf_counter()
     written = 0
     per_article, extra = divmod(n_statements, n_articles)
     with click.progressbar(range(n_articles), label="Building", show_pos=True, file=sys.stderr) as bar:
         for i in bar:
             extracted = gen.article(i, per_article + (1 if i < extra else 0))
-            written += save_article(db, extracted)
+            if i >= stored:  # the generator still runs through stored ones, to stay in step
+                written += save_article(db, extracted)
     elapsed = time.perf_counter() - started
     counts = {t: db[t].count for t in ("articles", "statements", "speakers")}
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -526,6 +531,8 @@ def report(results: list[dict], title: str) -> bool:
 @click.option("--speakers", "n_speakers", default=50_000, show_default=True)
 @click.option("--seed", default=1, show_default=True)
 @click.option("--skip-build", is_flag=True, help="Time Datasette on the existing database.")
+@click.option("--resume", is_flag=True,
+              help="Continue a stopped build of the same options: keep the articles stored.")
 @click.option("--word", help="Common word to search (default: the third commonest generated news word, in ~19% of claims).")
 @click.option("--repeat", default=3, show_default=True, help="Runs per request; the best counts.")
 @click.option("--setting", "settings", type=(str, str), multiple=True,
@@ -539,8 +546,8 @@ def report(results: list[dict], title: str) -> bool:
               help="Also stream the statements CSV with this query (\"\" for all, "
                    "\"kind=direct\", \"_search=word\") from a real `tracker serve`, and count "
                    "its rows.")
-def main(path, n_statements, n_articles, n_speakers, seed, skip_build, word, repeat, settings,
-         metadata_path, analyze, exports):
+def main(path, n_statements, n_articles, n_speakers, seed, skip_build, resume, word, repeat,
+         settings, metadata_path, analyze, exports):
     """Build a big tracker database through store.save_article, then time Datasette pages on it.
 
     Each request is timed with Datasette's default settings and with those of `tracker serve`
@@ -550,7 +557,7 @@ def main(path, n_statements, n_articles, n_speakers, seed, skip_build, word, rep
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if not skip_build:
-        build(path, n_statements, n_articles, n_speakers, seed)
+        build(path, n_statements, n_articles, n_speakers, seed, resume)
     db = open_db(path)  # with --skip-build: adds any index or sort key store gained since
     if analyze:
         started = time.perf_counter()

@@ -1,5 +1,6 @@
-"""Facet counts for big searches: estimated from a sample past the threshold, exact below it.
-A real `datasette` process over the browsing database, with a low threshold in its metadata."""
+"""Facet counts for big searches and broad filters: estimated from a sample past the threshold,
+exact below it. A real `datasette` process over the browsing database, with a low threshold in
+its metadata."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from .test_verdicts import CHROMIUM, needs_chromium
 
 THRESHOLD, SAMPLE = 300, 300
 BIG, SMALL = "the", "bridge"  # in ~1,180 and ~115 of the ~1,300 claims
+# Filters: every statement of the browsing database has confidence 0.5 or more; ~635 are
+# indirect; ~200 were carried by Coast Wire.
+BROAD, INDIRECT, NARROW = "confidence__gte=0.5", "kind=indirect", "channel=Coast+Wire"
 
 
 @pytest.fixture(scope="module")
@@ -30,23 +34,38 @@ def site(browse_db, tmp_path_factory):
         yield url
 
 
-def exact_counts(db_path, word: str, column: str) -> dict:
+# The SQL of each filter above, for the exact counts.
+WHERE = {BROAD: "confidence >= 0.5", INDIRECT: "kind = 'indirect'", NARROW: "channel = 'Coast Wire'"}
+
+
+def exact_counts(db_path, word: str | None, column: str, where: str = "1") -> dict:
+    search = ("rowid in (select rowid from statements_fts where statements_fts match ?)"
+              if word else "1")
     conn = sqlite3.connect(db_path)
     try:
         return dict(conn.execute(
-            f"select {column}, count(*) from statements where rowid in (select rowid from"
-            f" statements_fts where statements_fts match ?) and {column} is not null"
-            f" group by {column}", [fts_query(word)]).fetchall())
+            f"select {column}, count(*) from statements where {search} and {where}"
+            f" and {column} is not null group by {column}",
+            [fts_query(word)] if word else []).fetchall())
     finally:
         conn.close()
 
 
-def facets(site, word: str, extra: str = "") -> dict:
-    response = httpx.get(f"{site}/news/statements.json?_search={word}{extra}"
-                         "&_extra=facet_results")
+def facets(site, word: str | None, extra: str = "") -> dict:
+    query = f"_search={word}{extra}" if word else extra.lstrip("&")
+    response = httpx.get(f"{site}/news/statements.json?{query}&_extra=facet_results")
     assert response.status_code == 200, response.text[:300]
     results = response.json()["facet_results"]
     return results.get("results", results)
+
+
+def assert_close(facet: dict, exact: dict, at_least: int = 150, within: float = 0.35):
+    """Every value seen at least `at_least` times is estimated within `within` of its count."""
+    shown = {v["value"]: v["count"] for v in facet["results"]}
+    assert shown and set(shown) <= set(exact)
+    for value, count in exact.items():
+        if count >= at_least:
+            assert abs(shown[value] - count) <= within * count, (value, shown[value], count)
 
 
 def test_a_big_search_has_estimated_counts_close_to_the_exact_ones(site, browse_db):
@@ -67,6 +86,55 @@ def test_a_big_search_with_a_filter_estimates_within_the_filter(site, browse_db)
     results = facets(site, BIG, "&kind=direct")
     assert [v["value"] for v in results["kind"]["results"]] == ["direct"]
     assert results["kind"]["estimated"] is True
+
+
+def test_a_big_search_with_a_broad_filter_counts_the_filtered_matches(site, browse_db):
+    results = facets(site, BIG, f"&{BROAD}")
+    kind = results["kind"]
+    exact = exact_counts(browse_db, BIG, "kind", WHERE[BROAD])
+    assert kind["estimated"] is True and kind["matches_estimated"] is False
+    assert kind["search_matches"] == sum(exact.values())
+    assert_close(kind, exact)
+
+
+def test_a_broad_filter_has_estimated_counts_close_to_the_exact_ones(site, browse_db):
+    results = facets(site, None, f"&{BROAD}")
+    for column in ("kind", "channel", "source", "cue_lemma"):
+        facet = results[column]
+        assert facet["estimated"] is True and facet["sampled_search"] is False
+        assert 0.7 * SAMPLE <= facet["sample_size"] <= 1.3 * SAMPLE
+        assert facet["search_matches"] == sum(exact_counts(browse_db, None, "kind", WHERE[BROAD]).values())
+        assert_close(facet, exact_counts(browse_db, None, column, WHERE[BROAD]))
+    assert results == facets(site, None, f"&{BROAD}")  # the same sample on every reload
+
+
+def test_a_filter_counts_its_own_rows_in_the_sample(site, browse_db):
+    results = facets(site, None, f"&{INDIRECT}")
+    indirect = sum(exact_counts(browse_db, None, "kind", WHERE[INDIRECT]).values())
+    # every sampled row is indirect: the estimate is the page's count, to two figures
+    assert [(v["value"], v["count"]) for v in results["kind"]["results"]] == \
+        [("indirect", estimate(indirect, 1.0))]
+    assert results["channel"]["estimated"] is True
+    assert_close(results["source"], exact_counts(browse_db, None, "source", WHERE[INDIRECT]),
+                 at_least=100, within=0.4)
+
+
+def test_an_uncounted_filter_estimates_its_total_too(site, browse_db):
+    # ?_nocount=1 stands for a count that timed out: the page's total comes from the sample.
+    kind = facets(site, None, f"&{BROAD}&_nocount=1")["kind"]
+    total = sum(exact_counts(browse_db, None, "kind", WHERE[BROAD]).values())
+    assert kind["estimated"] is True and kind["matches_estimated"] is True
+    assert abs(kind["search_matches"] - total) <= 0.1 * total
+    assert_close(kind, exact_counts(browse_db, None, "kind", WHERE[BROAD]))
+
+
+def test_a_narrow_filter_has_exact_counts(site, browse_db):
+    results = facets(site, None, f"&{NARROW}")
+    for column in ("kind", "speaker", "source"):
+        assert "estimated" not in results[column]
+        shown = {v["value"]: v["count"] for v in results[column]["results"]}
+        exact = exact_counts(browse_db, None, column, WHERE[NARROW])
+        assert shown == {value: exact[value] for value in shown}
 
 
 def test_a_small_search_has_exact_counts(site, browse_db):
@@ -117,4 +185,21 @@ def test_the_page_labels_estimated_counts(site, browse_db, tmp_path_factory):
         assert page.locator(".facet-count-estimated").count() == 0
         assert page.locator(".facet-info[data-column=kind] .facet-count").count() >= 2
         page.screenshot(path=str(screens / "facets-exact.png"), full_page=False)
+
+        page.goto(f"{site}/news/statements")  # unfiltered: exact
+        assert page.locator(".facet-estimated-note").count() == 0
+        page.locator("a.hide-low").click()  # ?confidence__gte=0.5 keeps every row: estimated
+        page.wait_for_load_state()
+        note = page.locator(".facet-estimated-note").inner_text()
+        total = sum(exact_counts(browse_db, None, "kind", WHERE[BROAD]).values())
+        assert f"the filters match {total:,} rows" in note and "sample" in note
+        channel = page.locator(".facet-info[data-column=channel]")
+        assert "estimated" in channel.locator(".facet-estimated-label").inner_text()
+        page.screenshot(path=str(screens / "facets-estimated-filter.png"), full_page=False)
+        channel.get_by_role("link", name="Coast Wire", exact=True).click()
+        page.wait_for_load_state()
+        cells = page.locator("td.col-channel")
+        assert cells.count() and {cells.nth(i).inner_text() for i in range(cells.count())} == {"Coast Wire"}
+        assert "confidence__gte=0.5" in page.url
+        assert page.locator(".facet-estimated-note").count() == 0  # ~200 rows: counted exactly
         browser.close()

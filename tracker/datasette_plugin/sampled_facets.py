@@ -1,14 +1,17 @@
-"""Facet counts for big searches: estimated from a sample of the matching rows.
+"""Facet counts for big searches and broad filters: estimated from a sample of the matching rows.
 
-A table search (?_search=) matching more rows than the plugin config's facet_sample_threshold
-(default 20,000) would have every facet count time out. Instead each column facet counts a
-fixed random-ish sample of the matches (facet_sample_size, default 5,000 rowids picked by a
-hash of the rowid) and scales the counts up; the facet and the page say "estimated".
+A table page with a search (?_search=) or a filter (?kind=, ?confidence__gte=, ...) matching more
+rows than the plugin config's facet_sample_threshold (default 20,000) would have every facet
+count read all of them, and time out at a million statements. Instead each column facet counts
+a fixed random-ish sample of the matching rows (about facet_sample_size, default 5,000) and
+scales the counts up; the facet and the page say "estimated". An unfiltered page stays exact:
+its facets read the columns' indexes.
 """
 
 from __future__ import annotations
 
 import json
+import random
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
@@ -16,12 +19,19 @@ from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite
 
 DEFAULTS = {"facet_sample_threshold": 20_000, "facet_sample_size": 5_000}
-# Odd multiplier and modulus of the rowid hash that picks the sample (rowid * K) % M < cut:
+# Odd multiplier and modulus of the rowid hash that picks a search's sample (rowid * K) % M < cut:
 # consecutive rowids land far apart, so the sample spreads over the whole table.
 K, M = 2654435761, 1 << 32
-COUNT_SQL = "select count(*) from (select 1 from {fts} where {fts} match {match} limit :_limit)"
-SAMPLE_SQL = ("select json_group_array(rowid) from {fts} where {fts} match {match}"
-              " and (rowid * {k}) % {m} < :_cut")
+# At most this many times facet_sample_size rows are drawn, however few of them pass the filters.
+MAX_DRAW = 10
+IN_DRAWN = "rowid in (select value from json_each(:_tracker_drawn))"
+IN_SAMPLE = "rowid in (select value from json_each(:_tracker_sample))"
+LIMITED_COUNT = "select count(*) from (select 1 from {table} {where} limit :_tracker_limit)"
+FTS_COUNT = "select count(*) from {fts} where {fts} match {match}"
+FTS_DRAW = ("select json_group_array(rowid) from {fts} where {fts} match {match}"
+            " and (rowid * {k}) % {m} < :_tracker_cut")
+# NOT INDEXED: look the drawn rowids up, rather than walk a filtered column's index past them.
+SAMPLE = "select json_group_array(rowid) from {table} not indexed where {where}"
 
 
 def sample_config(datasette, database: str, table: str) -> dict:
@@ -32,67 +42,111 @@ def sample_config(datasette, database: str, table: str) -> dict:
 def search_clause(sql: str, metadata: dict) -> tuple[str, str] | None:
     """(the search's where clause in sql, its match expression), or None without a search."""
     fts_table, fts_pk = metadata.get("fts_table"), metadata.get("fts_pk", "rowid")
-    if not fts_table:
+    if not fts_table or fts_pk != "rowid":
         return None
     fts = escape_sqlite(fts_table)
     for match in ("escape_fts(:search)", ":search"):
-        clause = f"{escape_sqlite(fts_pk)} in (select rowid from {fts} where {fts} match {match})"
+        clause = f"rowid in (select rowid from {fts} where {fts} match {match})"
         if clause in sql:
             return clause, match
     return None
 
 
+async def draw_from_search(facet, where: str, counted: int | None, found) -> tuple[list, int, str]:
+    """Rowids of a share of the search's matches (by the rowid hash, read from the full-text
+    index alone), how many it matches, and the page's where clause with the search taken out."""
+    clause, match = found
+    fts = escape_sqlite(facet.metadata["fts_table"])
+    matches = await facet.first(FTS_COUNT.format(fts=fts, match=match), {})
+    cut = max(1, round(M * share(facet.config, counted, matches)))
+    drawn = json.loads(await facet.first(FTS_DRAW.format(fts=fts, match=match, k=K, m=M),
+                                         {"_tracker_cut": cut}))
+    return drawn, matches, where.replace(clause, IN_DRAWN)
+
+
+async def draw_from_table(facet, where: str, counted: int | None, found) -> tuple[list, int, str]:
+    """Rowids spread over the table's rowid range (one at random in each of equal strides,
+    seeded by the range: reloads agree), the range's size, and the page's where clause."""
+    low, high = (await facet.ds.execute(
+        facet.database, f"select min(rowid), max(rowid) from {escape_sqlite(facet.table)}")).first()
+    span = high - low + 1 if high is not None else 0
+    n = min(span, round(span * share(facet.config, counted, span)))
+    rng, stride = random.Random(f"{low}:{high}:{n}"), span / max(n, 1)
+    drawn = sorted({low + int(i * stride + rng.random() * stride) for i in range(n)})
+    return drawn, span, f"{IN_DRAWN} and ({where})"
+
+
+def share(config: dict, counted: int | None, population: int) -> float:
+    """The share of the population to draw for about facet_sample_size of the page's rows (all
+    of it if uncounted), within MAX_DRAW times that many rows."""
+    size, population = config["facet_sample_size"], max(population, 1)
+    return min(1.0, size / (counted or population), MAX_DRAW * size / population)
+
+
+# Where the sample is drawn from: a search's matches, or else the table's rowid range.
+DRAWS = {True: draw_from_search, False: draw_from_table}
+
+
 class SampledColumnFacet(ColumnFacet):
-    """Datasette's column facet, counting a sample of the rows when a search matches many."""
+    """Datasette's column facet, counting a sample of the rows when a search or filters match
+    many."""
 
     async def facet_results(self):
         sample = await self.sample()
         if sample is None:
             return await super().facet_results()
-        sql, params, scale, size, matches = sample
         exact = self.sql, self.params
-        self.sql, self.params = sql, params
+        self.sql = sample["sql"]
+        self.params = {**self.params, "_tracker_sample": json.dumps(sample["rowids"])}
         try:
             results, timed_out = await super().facet_results()
         finally:
             self.sql, self.params = exact
+        scale = sample["matches"] / max(len(sample["rowids"]), 1)
         for result in results:
-            result.update(estimated=True, sample_size=size, search_matches=matches)
+            result.update(estimated=True, sample_size=len(sample["rowids"]),
+                          search_matches=sample["matches"], matches_estimated=sample["estimated"],
+                          sampled_search=sample["search"])
             for value in result["results"]:
                 value["sample_count"] = value["count"]
                 value["count"] = estimate(value["count"], scale)
         return results, timed_out
 
-    async def sample(self):
-        """(SQL over the sample, its params, scale, sample size, matches) for a big search."""
-        found = search_clause(self.sql, self.metadata or {})
-        if found is None or not self.get_configs():
-            return None
-        clause, match = found
-        config = sample_config(self.ds, self.database, self.table)
-        fts = escape_sqlite(self.metadata["fts_table"])
-        limit = self.ds.setting("facet_time_limit_ms")
+    async def sample(self) -> dict | None:
+        """For a page whose search or filters match more than the threshold: {sql (of the sampled
+        rows), rowids, matches (the page's rows, counted or estimated), estimated, search}."""
+        table = escape_sqlite(self.table or "")
+        select, _, where = self.sql.partition(f" from {table} ")
+        where = where.strip().removeprefix("where ")
+        if not self.table or not where or not self.get_configs() \
+                or not await self.ds.get_database(self.database).table_exists(self.table):
+            return None  # an unfiltered page's facets read the columns' indexes: exact and fast
+        self.config = sample_config(self.ds, self.database, self.table)
+        threshold = self.config["facet_sample_threshold"]
+        found = search_clause(where, self.metadata or {})
+        counted = self.row_count  # Datasette's count of the page's rows, unless it timed out
         try:
-            matches = (await self.ds.execute(
-                self.database, COUNT_SQL.format(fts=fts, match=match),
-                {**self.params, "_limit": config["facet_sample_threshold"] + 1},
-                custom_time_limit=limit)).first()[0]
-            if matches <= config["facet_sample_threshold"]:
+            # Uncounted, count up to the threshold only: a narrow filter stays cheap.
+            rows = counted if counted is not None else await self.first(
+                LIMITED_COUNT.format(table=table, where=f"where {where}"),
+                {"_tracker_limit": threshold + 1})
+            if rows <= threshold:
                 return None
-            matches = (await self.ds.execute(
-                self.database, COUNT_SQL.format(fts=fts, match=match),
-                {**self.params, "_limit": -1}, custom_time_limit=limit)).first()[0]
-            cut = min(M, M * config["facet_sample_size"] // max(matches, 1))
-            rowids = json.loads((await self.ds.execute(
-                self.database, SAMPLE_SQL.format(fts=fts, match=match, k=K, m=M),
-                {**self.params, "_cut": cut}, custom_time_limit=limit)).first()[0])
+            drawn, population, where = await DRAWS[found is not None](self, where, counted, found)
+            rowids = json.loads(await self.first(SAMPLE.format(table=table, where=where),
+                                                 {"_tracker_drawn": json.dumps(drawn)}))
         except QueryInterrupted:
             return None  # the exact facets then time out as Datasette reports them
-        sql = self.sql.replace(
-            clause, f"{escape_sqlite(self.metadata.get('fts_pk', 'rowid'))} in"
-                    " (select value from json_each(:_tracker_sample))")
-        scale = matches / max(len(rowids), 1)
-        return sql, {**self.params, "_tracker_sample": json.dumps(rowids)}, scale, len(rowids), matches
+        matches = counted if counted is not None else \
+            round(population * len(rowids) / max(len(drawn), 1))
+        return {"sql": f"{select} from {table} where {IN_SAMPLE}", "rowids": rowids,
+                "matches": matches, "estimated": counted is None, "search": found is not None}
+
+    async def first(self, sql: str, params: dict):
+        """The first value of sql's first row, with the page's params, in the facet time limit."""
+        results = await self.ds.execute(self.database, sql, {**self.params, **params},
+                                        custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+        return results.first()[0]
 
 
 def estimate(count: int, scale: float) -> int:
