@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import pathlib
+import shutil
 import sqlite3
 
 import pytest
@@ -122,3 +124,46 @@ def datasette_url(seed_db):
     """The seed database served by a real Datasette process with the repo's metadata.yml."""
     with datasette_server(seed_db, "-m", ROOT / "metadata.yml") as url:
         yield url
+
+
+# The browser tests: Debian's chromium driven by Playwright.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def need_browser():
+    """Chromium and Playwright, or a skip that says how to run these (a failure under CI=true)."""
+    missing = None
+    if not os.path.exists(CHROMIUM):
+        missing = "Debian's chromium is not installed (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            missing = "playwright is not installed (pip install -e '.[test]')"
+    if missing and os.environ.get("CI") == "true":
+        pytest.fail(f"{missing}: the browser tests must run in CI")
+    if missing:
+        pytest.skip(f"{missing}; install it to run the browser tests (CI=true requires them)")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test."""
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def screens(tmp_path_factory) -> pathlib.Path:
+    """Where screenshots go: $TRACKER_SCREENSHOTS, else a temporary folder."""
+    folder = os.environ.get("TRACKER_SCREENSHOTS")
+    path = pathlib.Path(folder) if folder else tmp_path_factory.mktemp("screens")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -8,9 +8,7 @@ of the highlight segmentation (marks.py) and the chart (chart.py), which need no
 from __future__ import annotations
 
 import json
-import os
 import pathlib
-import shutil
 import sqlite3
 import urllib.request
 
@@ -24,9 +22,6 @@ from tracker.speakers import TITLES, fold
 
 from .conftest import ROOT, SEEDS, datasette_server, run
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES_ARTICLES = ROOT / "tests" / "fixtures" / "pages.jsonl"
 HOSTILE = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)"]
 
@@ -122,20 +117,6 @@ def test_only_http_links_become_hrefs():
 
 # --- The pages in a browser -------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true and no chromium at {CHROMIUM}: the browser tests must run in CI")
-        pytest.skip("Debian's chromium is not installed: apt-get install chromium (CI=true requires it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser):
     """A fresh page that records any dialog a script opens (none should)."""
@@ -165,14 +146,6 @@ def site(pages_db):
         yield url + "/pages"
 
 
-@pytest.fixture
-def shots(tmp_path) -> pathlib.Path:
-    """Where screenshots go: $TRACKER_SCREENSHOTS, else the test's tmp_path."""
-    folder = pathlib.Path(os.environ.get("TRACKER_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def query(db, sql, *params):
     return [dict(r) for r in sqlite3.connect(db, factory=RowConnection).execute(sql, params)]
 
@@ -187,7 +160,7 @@ def joined(locator) -> str:
     return "".join(locator.nth(i).inner_text() for i in range(locator.count()))
 
 
-def test_statement_page_highlights_its_claim_in_its_paragraph(page, site, pages_db, shots):
+def test_statement_page_highlights_its_claim_in_its_paragraph(page, site, pages_db, screens):
     (s,) = query(pages_db, "select * from statements where speaker_text = 'Guterres'"
                            " and article_id = 'pages-guterres-climate'")
     page.goto(f"{site}/statements/{s['id']}")
@@ -201,7 +174,7 @@ def test_statement_page_highlights_its_claim_in_its_paragraph(page, site, pages_
     assert "rich countries" not in passage.inner_text()  # only its own paragraph
     assert "Guterres urges faster cuts" in card.locator("a.article-link").inner_text()
     assert "2023-06-12" in card.inner_text()
-    page.screenshot(path=str(shots / "row-statement.png"), full_page=True)
+    page.screenshot(path=str(screens / "row-statement.png"), full_page=True)
 
     page.locator("a.see-in-article").click()
     page.wait_for_load_state()
@@ -225,7 +198,7 @@ def test_low_confidence_is_tagged_on_the_statement_page(page, site, pages_db):
     assert page.locator(".confidence .tag-low").count() == 0
 
 
-def test_article_page_has_one_claim_highlight_per_statement(page, site, pages_db, shots):
+def test_article_page_has_one_claim_highlight_per_statement(page, site, pages_db, screens):
     (article,) = query(pages_db, "select id from articles where source_path like '%guterres-china%'")
     statements = query(pages_db, "select id, claim from statements where article_id = ?"
                                  " order by position", article["id"])
@@ -245,7 +218,7 @@ def test_article_page_has_one_claim_highlight_per_statement(page, site, pages_db
     back = page.locator("table.articles-statements a.to-highlight")
     assert [back.nth(i).get_attribute("href") for i in range(back.count())] == [
         f"#st-{s['id']}" for s in statements]
-    page.screenshot(path=str(shots / "row-article.png"), full_page=True)
+    page.screenshot(path=str(screens / "row-article.png"), full_page=True)
 
     for s in statements:  # each highlight links to its statement (where no other nests in it)
         links = prose.locator(f"mark[data-statement-id='{s['id']}'] a[href$='/statements/{s['id']}']")
@@ -256,7 +229,7 @@ def test_article_page_has_one_claim_highlight_per_statement(page, site, pages_db
     assert page.url.endswith(f"/pages/statements/{last}")
 
 
-def test_antonio_guterres_page_shows_his_statements_and_the_chart(page, site, pages_db, shots):
+def test_antonio_guterres_page_shows_his_statements_and_the_chart(page, site, pages_db, screens):
     page.goto(f"{site}/speakers?name=Antonio+Guterres")
     page.locator("td.col-id a").first.click()
     page.wait_for_load_state()
@@ -278,7 +251,7 @@ def test_antonio_guterres_page_shows_his_statements_and_the_chart(page, site, pa
     dated = [s for s in mine if s["published"]]
     assert bars.count() == 4  # 2023-06 to 2023-09
     assert sum(int(bars.nth(i).get_attribute("data-count")) for i in range(bars.count())) == len(dated)
-    page.screenshot(path=str(shots / "row-speaker.png"), full_page=True)
+    page.screenshot(path=str(screens / "row-speaker.png"), full_page=True)
 
     page.fill(".tracker-search input[name=_search]", "climate")
     page.locator(".tracker-search input[type=submit]").click()
@@ -302,7 +275,7 @@ def test_speaker_page_shows_other_spellings_and_links_to_facets(page, site, page
     assert page.locator("table.rows-and-columns tbody tr").count() == 3
 
 
-def test_claim_page_shows_every_appearance_with_the_first_marked(page, site, pages_db, shots):
+def test_claim_page_shows_every_appearance_with_the_first_marked(page, site, pages_db, screens):
     claim = query(pages_db, "select * from claims order by statement_count desc, id limit 1")[0]
     assert claim["statement_count"] >= 2
     page.goto(f"{site}/claims/{claim['id']}")
@@ -317,7 +290,7 @@ def test_claim_page_shows_every_appearance_with_the_first_marked(page, site, pag
     assert review.count() == 1 and "Mostly true" in review.inner_text()
     assert "Example <b>Checks</b>" in review.inner_text()
     assert review.locator("a[href='https://checks.example/un']").count() == 1
-    page.screenshot(path=str(shots / "row-claim.png"), full_page=True)
+    page.screenshot(path=str(screens / "row-claim.png"), full_page=True)
 
     first.click()  # the first appearance's page lists the others and the claim's review
     page.wait_for_load_state()
@@ -339,7 +312,7 @@ def hostile_pages(db) -> dict[str, str]:
     return pages
 
 
-def test_hostile_article_shows_as_text_on_every_page(page, site, pages_db, shots):
+def test_hostile_article_shows_as_text_on_every_page(page, site, pages_db, screens):
     for name, path in hostile_pages(pages_db).items():
         response = page.goto(f"{site}/{path}")
         assert response.status == 200, name
@@ -350,7 +323,7 @@ def test_hostile_article_shows_as_text_on_every_page(page, site, pages_db, shots
         shown = page.locator(".tracker-page").inner_text()
         assert "<script>alert(1)</script>" in shown or '"><img src=x onerror=alert(1)>' in shown \
             or "<iframe src=javascript:alert(1)></iframe>" in shown, name
-        page.screenshot(path=str(shots / f"row-hostile-{name}.png"), full_page=True)
+        page.screenshot(path=str(screens / f"row-hostile-{name}.png"), full_page=True)
     page.goto(f"{site}/articles/pages-hostile")
     header = page.locator(".tracker-head").inner_text()
     assert '<script>alert(1)</script> Tram plan "><img src=x onerror=alert(1)>' in header

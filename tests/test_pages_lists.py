@@ -1,16 +1,14 @@
 """The list pages in a real Chromium against a real `datasette` process: the database's home page,
 the statements table at 1280 px, facets, canned queries, low-confidence statements, the CSV.
 
-Screenshots go to $TRACKER_SCREENSHOTS (else the test's tmp folder).
+Screenscreens go to $TRACKER_SCREENSHOTS (else the test's tmp folder).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 import pathlib
-import shutil
 import sqlite3
 import urllib.parse
 
@@ -22,9 +20,6 @@ from tracker.datasette_plugin.serve import setting_flags
 
 from .conftest import datasette_server
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LIST_COLUMNS = PACKAGE_METADATA["database"]["tables"]["statements"]["list_columns"]
 LONG_CLAIM = ("the harbour tunnel, which the council first promised in the spring of the year "
               "the old ferry stopped running, will take eleven more years to finish and will "
@@ -33,22 +28,6 @@ LONG_CLAIM = ("the harbour tunnel, which the council first promised in the sprin
 HOSTILE_TITLE = '<script>alert("title")</script> Harbour "><img src=x onerror=alert(1)>'
 HOSTILE_CLAIM = 'the fund <script>alert("claim")</script> is empty "><img src=x onerror=alert(2)>'
 LOW = 0.3
-
-
-def need_browser():
-    """Chromium and Playwright, or a skip that says how to run these (a failure under CI=true)."""
-    missing = None
-    if not os.path.exists(CHROMIUM):
-        missing = "Debian's chromium is not installed (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            missing = "playwright is not installed (pip install -e '.[test]')"
-    if missing and os.environ.get("CI") == "true":
-        pytest.fail(f"{missing}: the browser tests must run in CI")
-    if missing:
-        pytest.skip(f"{missing}; install it to run the browser tests (CI=true requires them)")
 
 
 @pytest.fixture(scope="module")
@@ -78,17 +57,6 @@ def site(lists_db):
         yield url + "/news"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser):
     """A 1280 px wide page that fails the test if any script opens a dialog."""
@@ -99,14 +67,6 @@ def page(browser):
     yield page
     context.close()
     assert dialogs == [], "a script from an article ran"
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> pathlib.Path:
-    folder = os.environ.get("TRACKER_SCREENSHOTS")
-    path = pathlib.Path(folder) if folder else tmp_path_factory.mktemp("screens")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def query(db, sql, *args):
@@ -128,9 +88,9 @@ def no_script_links(page):
 
 # --- The home page ------------------------------------------------------------------------
 
-def test_home_page_counts_and_lists_link_to_their_rows(page, site, lists_db, shots):
+def test_home_page_counts_and_lists_link_to_their_rows(page, site, lists_db, screens):
     page.goto(site)
-    page.screenshot(path=str(shots / "home.png"), full_page=True)
+    page.screenshot(path=str(screens / "home.png"), full_page=True)
     for table, label in [("articles", "articles"), ("statements", "statements"),
                          ("speakers", "speakers"), ("claims", "claims"), ("reviews", "reviews"),
                          ("fact_checks", "fact-checks")]:
@@ -166,10 +126,10 @@ def test_home_page_counts_and_lists_link_to_their_rows(page, site, lists_db, sho
 
 # --- The statements table -----------------------------------------------------------------
 
-def test_statements_table_fits_1280_px_with_titles_and_cut_claims(page, site, lists_db, shots):
+def test_statements_table_fits_1280_px_with_titles_and_cut_claims(page, site, lists_db, screens):
     page.goto(site + "/statements")
     page.evaluate("document.querySelector('.list-toolbar').scrollIntoView()")
-    page.screenshot(path=str(shots / "statements.png"))
+    page.screenshot(path=str(screens / "statements.png"))
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 1280
     assert page.evaluate("document.querySelector('table.rows-and-columns').scrollWidth") <= 1280
     headers = page.locator("table.rows-and-columns th")
@@ -207,12 +167,12 @@ def test_every_column_is_one_click_away(page, site):
     assert page.locator("td.col-sentence").count() >= 1
 
 
-def test_clicking_a_facet_value_filters_the_rows(page, site, lists_db, shots):
+def test_clicking_a_facet_value_filters_the_rows(page, site, lists_db, screens):
     page.goto(site + "/statements")
     page.locator(".facet-info[data-column=kind]").get_by_role("link", name="direct", exact=True).click()
     page.wait_for_load_state()
     assert "kind=direct" in page.url
-    page.screenshot(path=str(shots / "statements-kind-direct.png"))
+    page.screenshot(path=str(screens / "statements-kind-direct.png"))
     kinds = page.locator("td.col-kind")
     assert kinds.count() >= 1
     assert {kinds.nth(i).inner_text().strip() for i in range(kinds.count())} == {"direct"}
@@ -222,7 +182,7 @@ def test_clicking_a_facet_value_filters_the_rows(page, site, lists_db, shots):
 
 # --- Confidence ---------------------------------------------------------------------------
 
-def test_low_confidence_rows_are_marked_and_a_link_hides_them(page, site, lists_db, shots):
+def test_low_confidence_rows_are_marked_and_a_link_hides_them(page, site, lists_db, screens):
     page.goto(site + "/statements")
     low = [r[0] for r in query(lists_db, "select id from statements where confidence < 0.5")]
     tags = page.locator("td.col-claim .low-confidence")
@@ -234,7 +194,7 @@ def test_low_confidence_rows_are_marked_and_a_link_hides_them(page, site, lists_
     page.wait_for_load_state()
     assert "confidence__gte=0.5" in page.url
     page.evaluate("document.querySelector('.list-toolbar').scrollIntoView()")
-    page.screenshot(path=str(shots / "statements-hide-low.png"))
+    page.screenshot(path=str(screens / "statements-hide-low.png"))
     assert page.locator(".low-confidence").count() == 0
     (kept,), = query(lists_db, "select count(*) from statements where confidence >= 0.5")
     assert f"{kept:,} rows" in page.locator("h3").first.inner_text()
@@ -245,9 +205,9 @@ def test_low_confidence_rows_are_marked_and_a_link_hides_them(page, site, lists_
 
 # --- Canned queries -----------------------------------------------------------------------
 
-def test_a_canned_query_links_its_rows_labels_its_input_and_folds_its_sql(page, site, shots):
+def test_a_canned_query_links_its_rows_labels_its_input_and_folds_its_sql(page, site, screens):
     page.goto(site + "/search_claims?q=harbour")
-    page.screenshot(path=str(shots / "search_claims.png"))
+    page.screenshot(path=str(screens / "search_claims.png"))
     assert page.title() == "Search claims"
     field = page.locator("input[name=q]")
     label = page.locator(f"label[for={field.get_attribute('id')}]").inner_text()
@@ -264,11 +224,11 @@ def test_a_canned_query_links_its_rows_labels_its_input_and_folds_its_sql(page, 
     no_script_links(page)
 
 
-def test_every_canned_query_page_has_its_title_and_no_raw_ids(page, site, shots):
+def test_every_canned_query_page_has_its_title_and_no_raw_ids(page, site, screens):
     for name in ("top_speakers", "unreviewed_claims", "speaker_statements"):
         page.goto(f"{site}/{name}")
         assert page.title() == PACKAGE_METADATA["database"]["queries"][name]["title"]
-        page.screenshot(path=str(shots / f"query-{name}.png"))
+        page.screenshot(path=str(screens / f"query-{name}.png"))
     page.goto(f"{site}/top_speakers")
     headers = page.locator("table.rows-and-columns th")
     assert "id" not in [headers.nth(i).inner_text() for i in range(headers.count())]
@@ -277,13 +237,13 @@ def test_every_canned_query_page_has_its_title_and_no_raw_ids(page, site, shots)
     assert "/news/speakers/" in page.url
 
 
-def test_hostile_article_text_stays_text(page, site, shots):
+def test_hostile_article_text_stays_text(page, site, screens):
     for path in ("", "/statements", "/articles", "/search_claims?q=fund",
                  "/search_articles?q=harbour"):
         page.goto(site + path)
         no_script_links(page)
     page.goto(site + "/articles")
-    page.screenshot(path=str(shots / "articles.png"))
+    page.screenshot(path=str(screens / "articles.png"))
     page.goto(site + "/articles?title__startswith=%3Cscript")
     assert HOSTILE_TITLE in page.locator("td.col-title").inner_text()
 

@@ -4,8 +4,6 @@ its metadata."""
 
 from __future__ import annotations
 
-import os
-import pathlib
 import sqlite3
 
 import httpx
@@ -16,7 +14,6 @@ from tracker.datasette_plugin.sampled_facets import estimate
 from tracker.datasette_plugin.search import fts_query
 
 from .conftest import datasette_server
-from .test_verdicts import CHROMIUM, needs_chromium
 
 THRESHOLD, SAMPLE = 300, 300
 BIG, SMALL = "the", "bridge"  # in ~1,180 and ~115 of the ~1,300 claims
@@ -157,49 +154,41 @@ def test_estimates_round_to_two_figures():
         [30, 1, 5100]
 
 
-def test_the_page_labels_estimated_counts(site, browse_db, tmp_path_factory):
-    needs_chromium()
-    from playwright.sync_api import sync_playwright
+def test_the_page_labels_estimated_counts(site, browse_db, browser, screens):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{site}/news/statements?_search={BIG}")
+    note = page.locator(".facet-estimated-note").inner_text()
+    matches = sum(exact_counts(browse_db, BIG, "kind").values())
+    assert f"matches {matches:,} rows" in note and "sample" in note
+    kind = page.locator(".facet-info[data-column=kind]")
+    assert "estimated" in kind.locator(".facet-estimated-label").inner_text()
+    assert kind.locator(".facet-count-estimated").first.inner_text().startswith("≈")
+    page.screenshot(path=str(screens / "facets-estimated.png"), full_page=False)
+    kind.get_by_role("link", name="direct", exact=True).click()  # a value still filters the rows
+    page.wait_for_load_state()
+    cells = page.locator("td.col-kind")
+    assert cells.count() and {cells.nth(i).inner_text() for i in range(cells.count())} == {"direct"}
 
-    folder = os.environ.get("TRACKER_SCREENSHOTS")
-    screens = pathlib.Path(folder) if folder else tmp_path_factory.mktemp("screens")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.goto(f"{site}/news/statements?_search={BIG}")
-        note = page.locator(".facet-estimated-note").inner_text()
-        matches = sum(exact_counts(browse_db, BIG, "kind").values())
-        assert f"matches {matches:,} rows" in note and "sample" in note
-        kind = page.locator(".facet-info[data-column=kind]")
-        assert "estimated" in kind.locator(".facet-estimated-label").inner_text()
-        assert kind.locator(".facet-count-estimated").first.inner_text().startswith("≈")
-        page.screenshot(path=str(screens / "facets-estimated.png"), full_page=False)
-        kind.get_by_role("link", name="direct", exact=True).click()  # a value still filters the rows
-        page.wait_for_load_state()
-        cells = page.locator("td.col-kind")
-        assert cells.count() and {cells.nth(i).inner_text() for i in range(cells.count())} == {"direct"}
+    page.goto(f"{site}/news/statements?_search={SMALL}")
+    assert page.locator(".facet-estimated-note").count() == 0
+    assert page.locator(".facet-count-estimated").count() == 0
+    assert page.locator(".facet-info[data-column=kind] .facet-count").count() >= 2
+    page.screenshot(path=str(screens / "facets-exact.png"), full_page=False)
 
-        page.goto(f"{site}/news/statements?_search={SMALL}")
-        assert page.locator(".facet-estimated-note").count() == 0
-        assert page.locator(".facet-count-estimated").count() == 0
-        assert page.locator(".facet-info[data-column=kind] .facet-count").count() >= 2
-        page.screenshot(path=str(screens / "facets-exact.png"), full_page=False)
-
-        page.goto(f"{site}/news/statements")  # unfiltered: exact
-        assert page.locator(".facet-estimated-note").count() == 0
-        page.locator("a.hide-low").click()  # ?confidence__gte=0.5 keeps every row: estimated
-        page.wait_for_load_state()
-        note = page.locator(".facet-estimated-note").inner_text()
-        total = sum(exact_counts(browse_db, None, "kind", WHERE[BROAD]).values())
-        assert f"the filters match {total:,} rows" in note and "sample" in note
-        channel = page.locator(".facet-info[data-column=channel]")
-        assert "estimated" in channel.locator(".facet-estimated-label").inner_text()
-        page.screenshot(path=str(screens / "facets-estimated-filter.png"), full_page=False)
-        channel.get_by_role("link", name="Coast Wire", exact=True).click()
-        page.wait_for_load_state()
-        cells = page.locator("td.col-channel")
-        assert cells.count() and {cells.nth(i).inner_text() for i in range(cells.count())} == {"Coast Wire"}
-        assert "confidence__gte=0.5" in page.url
-        assert page.locator(".facet-estimated-note").count() == 0  # ~200 rows: counted exactly
-        browser.close()
+    page.goto(f"{site}/news/statements")  # unfiltered: exact
+    assert page.locator(".facet-estimated-note").count() == 0
+    page.locator("a.hide-low").click()  # ?confidence__gte=0.5 keeps every row: estimated
+    page.wait_for_load_state()
+    note = page.locator(".facet-estimated-note").inner_text()
+    total = sum(exact_counts(browse_db, None, "kind", WHERE[BROAD]).values())
+    assert f"the filters match {total:,} rows" in note and "sample" in note
+    channel = page.locator(".facet-info[data-column=channel]")
+    assert "estimated" in channel.locator(".facet-estimated-label").inner_text()
+    page.screenshot(path=str(screens / "facets-estimated-filter.png"), full_page=False)
+    channel.get_by_role("link", name="Coast Wire", exact=True).click()
+    page.wait_for_load_state()
+    cells = page.locator("td.col-channel")
+    assert cells.count() and {cells.nth(i).inner_text() for i in range(cells.count())} == {"Coast Wire"}
+    assert "confidence__gte=0.5" in page.url
+    assert page.locator(".facet-estimated-note").count() == 0  # ~200 rows: counted exactly
+    page.close()

@@ -17,7 +17,6 @@ import yaml
 
 from .conftest import SEEDS, datasette_server, free_port, run
 
-CHROMIUM = "/usr/bin/chromium"
 SECRET = "verdict-tests-secret"
 REVIEWERS = ["alice"]
 HARBOUR = """Harbour bridge costs questioned
@@ -29,29 +28,6 @@ Whitcombe told reporters.
 The city auditor, Felix Amari, disputed that figure. Amari said the bridge budget had doubled
 since 2021.
 """
-
-
-def needs_chromium():
-    """Skip outside CI when Chromium or Playwright is missing; with CI=true that is a failure."""
-    missing = not os.path.exists(CHROMIUM)
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing = True
-    if missing and os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true: the browser tests need {CHROMIUM} and playwright (.ci/run installs them)")
-    if missing:
-        pytest.skip(f"needs {CHROMIUM} and playwright (apt-get install chromium); "
-                    "run with CI=true to make this a failure instead of a skip")
-
-
-@pytest.fixture(scope="module")
-def screens(tmp_path_factory) -> pathlib.Path:
-    """Where the screenshots go: $TRACKER_SCREENSHOTS, else a temporary folder."""
-    folder = os.environ.get("TRACKER_SCREENSHOTS")
-    path = pathlib.Path(folder) if folder else tmp_path_factory.mktemp("screens")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -100,18 +76,6 @@ def actor_cookie(actor_id: str) -> str:
     from datasette.app import Datasette
 
     return Datasette([], secret=SECRET).sign({"a": {"id": actor_id}}, "actor")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    needs_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 def page_as(browser, url: str, actor_id: str | None):
