@@ -148,9 +148,10 @@ def need_browser():
         pytest.skip(f"{missing}; install it to run the browser tests (CI=true requires them)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for every browser test."""
+    """A headless Chromium for a module's browser tests (closed after it: Playwright's sync API
+    keeps an event loop running, which the async tests of other modules must not meet)."""
     need_browser()
     from playwright.sync_api import sync_playwright
 
