@@ -128,11 +128,12 @@ class Encoder:
             states.append(x if ids.ndim == 1 else x.reshape(b, n, -1))
         return states
 
-    def sentences(self, texts: list[str], limit: int = 128, batch: int = 32) -> np.ndarray:
+    def sentences(self, texts: list[str], limit: int = 128, batch: int = 32, onnx: bool = False) -> np.ndarray:
         """Unit sentence vectors of texts, one row each, as sentence-transformers pools
         all-MiniLM-L6-v2: the mean of the last layer over [CLS], the first `limit` - 2 wordpieces
         and [SEP]. Texts are read in batches of similar length, padded and masked: one pass
-        over many short sentences costs about half as much as one pass per sentence."""
+        over many short sentences costs about half as much as one pass per sentence. `onnx`:
+        the pass runs in onnxruntime when installed (sentence_session), several times faster."""
         seqs = [np.concatenate([[self.cls], e.ids[: limit - 2], [self.sep]]).astype(np.int64)
                 for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
         out = np.zeros((len(seqs), self.w["embeddings.word_embeddings.weight"].shape[1]), np.float32)
@@ -145,7 +146,10 @@ class Encoder:
             for row, k in enumerate(part):
                 ids[row, :len(seqs[k])] = seqs[k]
                 mask[row, :len(seqs[k])] = 1
-            last = self.forward(ids, mask if mask.min() == 0 else None)[-1]
+            if onnx and self.sentence_session is not None:
+                last = self.sentence_session.run(None, {"ids": ids, "positions": np.arange(n), "mask": mask})[0]
+            else:
+                last = self.forward(ids, mask if mask.min() == 0 else None)[-1]
             out[part] = (last * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
@@ -154,6 +158,13 @@ class Encoder:
         """The forward pass of vectors() in onnxruntime (tracker.extract.onnx_encoder), int8
         when `quantized`, or None when it is not installed: then numpy runs it."""
         return onnx_encoder.session(self.w, self.layers, self.heads, self.eps, LAYERS, self.quantized)
+
+    @functools.cached_property
+    def sentence_session(self):
+        """The last layer of padded, masked batches (sentences()) in onnxruntime, int8 when
+        `quantized`, or None when it is not installed."""
+        return onnx_encoder.session(self.w, self.layers, self.heads, self.eps, (self.layers - 1,), self.quantized,
+                                    masked=True)
 
     def states(self, ids: np.ndarray) -> np.ndarray:
         """The LAYERS' hidden states of one sequence of token ids, concatenated: (n, width)."""

@@ -11,10 +11,11 @@ from typing import Optional
 import numpy as np
 
 
-def session(w: dict, layers: int, heads: int, eps: float, keep: tuple, int8: bool = True) -> Optional[object]:
+def session(w: dict, layers: int, heads: int, eps: float, keep: tuple, int8: bool = True,
+            masked: bool = False) -> Optional[object]:
     """An onnxruntime session that maps ids (b, n) to the hidden states of the `keep` layers,
-    concatenated (b, n, width), with int8 linear layers or float32 ones; None when onnx or
-    onnxruntime is not installed."""
+    concatenated (b, n, width), with int8 linear layers or float32 ones (`masked`: padded
+    batches, see graph()); None when onnx or onnxruntime is not installed."""
     try:
         import onnxruntime as ort
     except ImportError:
@@ -22,15 +23,16 @@ def session(w: dict, layers: int, heads: int, eps: float, keep: tuple, int8: boo
     options = ort.SessionOptions()
     # one core per process: extraction runs in parallel through worker processes
     options.intra_op_num_threads = options.inter_op_num_threads = 1
-    model = graph(w, layers, heads, eps, keep, int8)
+    model = graph(w, layers, heads, eps, keep, int8, masked)
     if model is None:
         return None
     return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
 
 
-def graph(w: dict, layers: int, heads: int, eps: float, keep: tuple, int8: bool = True):
+def graph(w: dict, layers: int, heads: int, eps: float, keep: tuple, int8: bool = True, masked: bool = False):
     """The encoder's ONNX model (opset 20), or None without the onnx package. Inputs: ids (b, n)
-    int64 and positions (n,) int64; output: states (b, n, hidden * len(keep))."""
+    int64 and positions (n,) int64, and when `masked` mask (b, n) float32, 1 for real wordpieces
+    (padding is not attended to); output: states (b, n, hidden * len(keep))."""
     try:
         from onnx import TensorProto, helper, numpy_helper
     except ImportError:
@@ -73,12 +75,17 @@ def graph(w: dict, layers: int, heads: int, eps: float, keep: tuple, int8: bool 
     x = node("Add", [node("Gather", [const("word_table", w["embeddings.word_embeddings.weight"]), "ids"]),
                      node("Gather", [const("position_table", w["embeddings.position_embeddings.weight"]), "positions"])])
     x = norm(node("Add", [x, const("type_row", w["embeddings.token_type_embeddings.weight"][0])]), "embeddings.LayerNorm")
+    if masked:  # -1e4 added to the attention logits of padding, as Encoder.forward does
+        bias = node("Mul", [node("Sub", [const("one", np.array(1, np.float32)), "mask"]),
+                            const("padding", np.array(-1e4, np.float32))])
+        bias = node("Unsqueeze", [bias, const("heads_axes", np.array([1, 2], np.int64))])
     states = []
     for layer in range(layers):
         p = f"encoder.layer.{layer}."
         q, k, v = (node("Reshape", [linear(x, p + "attention.self." + m), split]) for m in ("query", "key", "value"))
         a = node("MatMul", [node("Transpose", [q], perm=[0, 2, 1, 3]), node("Transpose", [k], perm=[0, 2, 3, 1])])
-        a = node("Softmax", [node("Mul", [a, scale])], axis=-1)
+        a = node("Mul", [a, scale])
+        a = node("Softmax", [node("Add", [a, bias]) if masked else a], axis=-1)
         c = node("MatMul", [a, node("Transpose", [v], perm=[0, 2, 1, 3])])
         c = node("Reshape", [node("Transpose", [c], perm=[0, 2, 1, 3]), merge])
         x = norm(node("Add", [x, linear(c, p + "attention.output.dense")]), p + "attention.output.LayerNorm")
@@ -86,8 +93,11 @@ def graph(w: dict, layers: int, heads: int, eps: float, keep: tuple, int8: bool 
         x = norm(node("Add", [x, linear(h, p + "output.dense")]), p + "output.LayerNorm")
         states.append(x)
     nodes.append(helper.make_node("Concat", [states[k] for k in keep], ["states"], axis=-1))
-    g = helper.make_graph(nodes, "minilm", [helper.make_tensor_value_info("ids", TensorProto.INT64, ["b", "n"]),
-                                            helper.make_tensor_value_info("positions", TensorProto.INT64, ["n"])],
+    inputs = [helper.make_tensor_value_info("ids", TensorProto.INT64, ["b", "n"]),
+              helper.make_tensor_value_info("positions", TensorProto.INT64, ["n"])]
+    if masked:
+        inputs.append(helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["b", "n"]))
+    g = helper.make_graph(nodes, "minilm", inputs,
                           [helper.make_tensor_value_info("states", TensorProto.FLOAT, ["b", "n", hidden * len(keep)])],
                           inits)
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 20)], ir_version=9)
