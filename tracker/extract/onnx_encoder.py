@@ -59,6 +59,8 @@ def graph(w: dict, layers: int, heads: int, eps: float, keep: tuple, int8: bool 
         # int8 weights, one scale per output column; the input quantized to uint8 as it comes
         scale = np.maximum(np.abs(weight).max(0), 1e-12) / 127
         quantized = np.clip(np.rint(weight / scale), -127, 127).astype(np.int8)
+        if masked:  # one scale per wordpiece: a sentence's vector does not depend on its batch
+            return node("Add", [row_quantized(x, name, quantized, scale), const(name + ".bias", bias)])
         xq = node("DynamicQuantizeLinear", [x])
         nodes[-1].output.extend([xq + ".scale", xq + ".zero"])
         y = node("MatMulInteger", [xq, const(name + ".int8", quantized), xq + ".zero",
@@ -66,6 +68,20 @@ def graph(w: dict, layers: int, heads: int, eps: float, keep: tuple, int8: bool 
         y = node("Mul", [node("Cast", [y], to=TensorProto.FLOAT),
                          node("Mul", [xq + ".scale", const(name + ".scale", scale.astype(np.float32))])])
         return node("Add", [y, const(name + ".bias", bias)])
+
+    def row_quantized(x, name, quantized, scale):
+        """x @ weight with each row of x quantized symmetrically (uint8 around 128) on its own scale."""
+        if "last_axis" not in {i.name for i in inits}:  # the constants all the layers share
+            const("last_axis", np.array([-1], np.int64)), const("tiny", np.array(1e-12, np.float32))
+            const("127", np.array(127, np.float32)), const("128.0", np.array(128, np.float32))
+            const("128", np.array(128, np.uint8))
+        rows = node("Max", [node("ReduceMax", [node("Abs", [x]), "last_axis"], keepdims=1), "tiny"])
+        rows = node("Div", [rows, "127"])
+        xq = node("Cast", [node("Add", [node("Round", [node("Div", [x, rows])]), "128.0"])], to=TensorProto.UINT8)
+        y = node("MatMulInteger", [xq, const(name + ".int8", quantized), "128",
+                                   const(name + ".zero", np.zeros(len(scale), np.int8))])
+        return node("Mul", [node("Mul", [node("Cast", [y], to=TensorProto.FLOAT), rows]),
+                            const(name + ".scale", scale.astype(np.float32))])
 
     hidden = w["embeddings.word_embeddings.weight"].shape[1]
     d = hidden // heads
