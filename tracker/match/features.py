@@ -43,18 +43,22 @@ class Context:
     bm25: dict[str, np.ndarray]  # field -> BM25 of the query against every fact-check
     cos: dict[str, np.ndarray]  # field -> cosine of the query's vector with every fact-check's
     numbers: frozenset[str]
-    fact_numbers: list[frozenset[str]]  # per candidate
+    fact_numbers: list[frozenset[str]]  # per candidate (may be left empty when the query states no number)
     claimant_checks: Optional[np.ndarray] = None  # per candidate: its claimant's fact-checks, log, as a share of the most checked's
     days: Optional[np.ndarray] = None  # per candidate: review's date minus the query's, in days (nan: none)
     claim_days: Optional[np.ndarray] = None  # per candidate: the checked claim's date minus the query's
     cache: dict = field(default_factory=dict)
+    best: dict = field(default_factory=dict)  # id(scores) -> the rows of its best `cap`, when known
 
     def rank(self, scores: np.ndarray, cap: int = 100) -> np.ndarray:
         """Each candidate's rank (0 = best) under scores over the whole index, capped at `cap`."""
         key = id(scores)
         if key not in self.cache:
             k = min(cap, len(scores))
-            top = -np.sort(-scores[np.argpartition(-scores, k - 1)[:k]])  # the best k, best first
+            rows = self.best.get(key)
+            if rows is None or len(rows) != k:
+                rows = np.argpartition(-scores, k - 1)[:k]
+            top = -np.sort(-scores[rows])  # the best k, best first
             self.cache[key] = np.searchsorted(-top, -scores[self.cand], side="left")
         return self.cache[key]
 
@@ -116,12 +120,16 @@ def rank_cos(ctx):
 
 @feature("numbers_shared")
 def numbers_shared(ctx):
+    if not ctx.numbers:
+        return np.zeros(len(ctx.cand), np.float32)
     return np.array([len(ctx.numbers & f) for f in ctx.fact_numbers], np.float32)
 
 
 @feature("numbers_missing")
 def numbers_missing(ctx):
     """The query states a number the claim does not."""
+    if not ctx.numbers:
+        return np.zeros(len(ctx.cand), np.float32)
     return np.array([bool(ctx.numbers - f) for f in ctx.fact_numbers], np.float32)
 
 

@@ -24,7 +24,7 @@ from .lexical import BM25, terms
 from .model import MatchModel, load_match_model
 
 CANDIDATES = 100  # per query, the best this many by BM25 and by cosine each go to the reranker
-BATCH = 32  # queries whose cosines are computed together
+BATCH = 64  # queries whose cosines are computed together
 
 
 MIN_TERMS = 3  # a statement with fewer content words is not matched at ingest (checkable())
@@ -145,9 +145,11 @@ class FactCheckIndex:
         bm25 = {f: idx.scores(qt) for f, idx in lexical.items()}
         cos = cos or {f: v @ vector for f, v in self.vectors.items()}
         k = min(CANDIDATES, len(self.records))
-        cand = np.union1d(np.argpartition(-bm25["both"], k - 1)[:k], np.argpartition(-cos["claim_reviewed"], k - 1)[:k])
-        ctx = Context(cand, bm25, cos, numbers(query.text), [self._numbers[j] for j in cand],
-                      claimant_checks=self._claimant_checks[cand])
+        best = {id(s): np.argpartition(-s, k - 1)[:k] for s in (bm25["both"], cos["claim_reviewed"])}
+        cand = np.union1d(*best.values())
+        said = numbers(query.text)  # without numbers, the number features need not look at the candidates'
+        ctx = Context(cand, bm25, cos, said, [self._numbers[j] for j in cand] if said else [],
+                      claimant_checks=self._claimant_checks[cand], best=best)
         if query.date:
             day = day_number(query.date)
             ctx.days = self._days[cand] - day
@@ -163,8 +165,8 @@ class FactCheckIndex:
         out = []
         for k, (q, v) in enumerate(zip(queries, vectors)):
             if k % BATCH == 0:  # one pass over the vectors for a batch of queries: it is memory-bound
-                cosines = {f: m @ vectors[k:k + BATCH].T for f, m in self.vectors.items()}
-            ctx = self.context(q, v, {f: c[:, k % BATCH] for f, c in cosines.items()})
+                cosines = {f: vectors[k:k + BATCH] @ m.T for f, m in self.vectors.items()}
+            ctx = self.context(q, v, {f: c[k % BATCH] for f, c in cosines.items()})
             dated = ctx.days is not None and not np.isnan(day_number(q.date))
             scores = self.model.score(ctx, dated)
             best = np.argsort(-scores, kind="stable")[:top_k]
