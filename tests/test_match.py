@@ -132,6 +132,25 @@ def test_sentences_batch_equals_one_at_a_time():
         assert np.allclose(v, single / np.linalg.norm(single), atol=1e-5)
 
 
+def test_statements_embedded_in_onnxruntime_agree_with_numpy():
+    """The statements' fast pass (int8, padded batches masked): close to the float32 vectors the
+    fact-checks keep, the same for a sentence alone as in any batch, a repeated text once."""
+    pytest.importorskip("onnxruntime")
+    enc, model = load_encoder(), load_match_model()
+    texts = ["Short one.", "The state's unemployment rate fell to 3.1 percent last year.",
+             "They voted no on money for our veterans' hospitals twelve separate times, every one of them.",
+             "Insulin costs three times what it did ten years ago.", "", "Short one."]
+    fast = model.query_vectors(texts)
+    exact = enc.sentences(texts, 64)
+    cosines = (fast * exact).sum(1)
+    assert cosines.min() > 0.97 and cosines.mean() > 0.99  # the least: "" ([CLS] [SEP] alone)
+    assert np.array_equal(fast[0], fast[-1])
+    for text, v in zip(texts, fast):
+        assert np.allclose(model.query_vectors([text])[0], v, atol=1e-5)
+    from tracker.extract.encoder import Encoder, model_dir  # float32 in onnxruntime: numpy's vectors
+    assert np.allclose(Encoder(model_dir(), quantized=False).sentences(texts, 64, onnx=True), exact, atol=1e-5)
+
+
 def test_terms_and_bm25():
     assert terms("We cut taxes for 95% of Americans") == terms("we cut tax for 95 percent of americans")
     assert "1000000" in terms("It cost $1,000,000.")
