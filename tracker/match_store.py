@@ -210,7 +210,7 @@ def ingest_matcher(db: sqlite_utils.Database, on_note: Callable[[str], None] = l
     from .match import MatchModelMissing
 
     try:
-        load_match_model().encoder()
+        load_match_model().query_vectors(["Loaded before the first article."])  # the encoder, its passes built
     except (EncoderMissing, MatchModelMissing) as e:
         on_note(f"statements not matched to fact-checks: {e}")
         return None

@@ -71,19 +71,24 @@ def graph(w: dict, layers: int, heads: int, eps: float, keep: tuple, int8: bool 
                          node("Mul", [xq + ".scale", const(name + ".scale", scale.astype(np.float32))])])
         return node("Add", [y, const(name + ".bias", bias)])
 
+    def shared(name, arr):
+        """A constant that several layers use, added once."""
+        return name if name in {i.name for i in inits} else const(name, arr)
+
     def row_quantized(x, name, quantized, scale):
-        """x @ weight with each row of x quantized symmetrically (uint8 around 128) on its own scale."""
-        if "last_axis" not in {i.name for i in inits}:  # the constants all the layers share
-            const("last_axis", np.array([-1], np.int64)), const("tiny", np.array(1e-12, np.float32))
-            const("127", np.array(127, np.float32)), const("128.0", np.array(128, np.float32))
-            const("128", np.array(128, np.uint8))
-        rows = node("Max", [node("ReduceMax", [node("Abs", [x]), "last_axis"], keepdims=1), "tiny"])
-        rows = node("Div", [rows, "127"])
-        xq = node("Cast", [node("Add", [node("Round", [node("Div", [x, rows])]), "128.0"])], to=TensorProto.UINT8)
-        y = node("MatMulInteger", [xq, const(name + ".int8", quantized), "128",
+        """x @ weight with each row (wordpiece) of x quantized to uint8 around 128 on its own scale."""
+        flat = node("Reshape", [x, shared(f"flat{len(quantized)}", np.array([-1, len(quantized)], np.int64))])
+        axis = shared("last_axis", np.array([-1], np.int64))
+        rows = node("ReduceMax", [node("Abs", [flat]), axis], keepdims=0)
+        rows = node("Div", [node("Max", [rows, shared("tiny", np.array(1e-12, np.float32))]),
+                            shared("127", np.array(127, np.float32))])
+        zero = node("ConstantOfShape", [node("Shape", [rows])], value=helper.make_tensor("v", TensorProto.UINT8, [1], [128]))
+        xq = node("QuantizeLinear", [flat, rows, zero], axis=0)
+        y = node("MatMulInteger", [xq, const(name + ".int8", quantized), shared("128", np.array(128, np.uint8)),
                                    const(name + ".zero", np.zeros(len(scale), np.int8))])
-        return node("Mul", [node("Mul", [node("Cast", [y], to=TensorProto.FLOAT), rows]),
-                            const(name + ".scale", scale.astype(np.float32))])
+        y = node("Mul", [node("Mul", [node("Cast", [y], to=TensorProto.FLOAT), node("Unsqueeze", [rows, axis])]),
+                         const(name + ".scale", scale.astype(np.float32))])
+        return node("Reshape", [y, "rows_shape"])
 
     hidden = w["embeddings.word_embeddings.weight"].shape[1]
     d = hidden // heads
@@ -94,6 +99,8 @@ def graph(w: dict, layers: int, heads: int, eps: float, keep: tuple, int8: bool 
                      node("Gather", [const("position_table", w["embeddings.position_embeddings.weight"]), "positions"])])
     x = norm(node("Add", [x, const("type_row", w["embeddings.token_type_embeddings.weight"][0])]), "embeddings.LayerNorm")
     if masked:  # -1e4 added to the attention logits of padding, as Encoder.forward does
+        nodes.append(helper.make_node("Concat", [node("Shape", ["ids"]), const("last", np.array([-1], np.int64))],
+                                      ["rows_shape"], axis=0))  # (b, n, -1): row_quantized's output
         bias = node("Mul", [node("Sub", [const("one", np.array(1, np.float32)), "mask"]),
                             const("padding", np.array(-1e4, np.float32))])
         bias = node("Unsqueeze", [bias, const("heads_axes", np.array([1, 2], np.int64))])
