@@ -76,6 +76,7 @@ class FactCheckIndex:
         self.vectors = {f: np.zeros((0, self.model.width), np.float32) for f in self.model.dense_fields}
         self._lexical = None
         self._saved_venues: dict[str, str] = {}  # url -> claim venue, as load() read it (its records lack their JSON)
+        self._venue_memo: dict[str, tuple[str, str]] = {}  # url -> (its JSON, the venue read from it)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -123,7 +124,13 @@ class FactCheckIndex:
     def venue(self, fc: FactCheck) -> str:
         """Where the fact-check's claim was made (tracker.claimreview.claim_venue): from its JSON,
         or as saved with the index."""
-        return claim_venue(fc.claimreview) if fc.claimreview else self._saved_venues.get(fc.url, "")
+        if not fc.claimreview:
+            return self._saved_venues.get(fc.url, "")
+        json_, venue = self._venue_memo.get(fc.url, (None, ""))
+        if json_ != fc.claimreview:  # read once per fact-check, not at every rebuild of lexical()
+            venue = claim_venue(fc.claimreview)
+            self._venue_memo[fc.url] = (fc.claimreview, venue)
+        return venue
 
     def lexical(self):
         """(BM25 over claims, over headlines, over both, vocabulary), built on first use."""
