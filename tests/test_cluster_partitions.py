@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 
 import pytest
 
 from tracker.extracted import article_line, from_line, read_extracted
 from tracker.models import Article, ExtractedArticle, Failure, Statement
-from tracker.partitions import count_line_starts, parse_size, plan, read_partition
+from tracker.partitions import (MIN_PARTITION, count_line_starts, parse_size, plan, read_partition,
+                                total_size)
 from tracker.readers import Fields, read_inputs
 
 
@@ -19,10 +21,10 @@ def as_tuples(items):
             else (type(x).__name__, x.input, x.reason) for x in items]
 
 
-def read_planned(inputs, size):
+def read_planned(inputs, size, **guide):
     """What the workers read: partitions in plan order, ranges numbered as the driver does."""
     out, line, path = [], 1, None
-    for p in plan(inputs, size):
+    for p in plan(inputs, size, **guide):
         if isinstance(p, Failure):
             out.append(p)
             continue
@@ -56,6 +58,25 @@ def test_byte_ranges_read_what_the_reader_reads(tmp_path, newline, bom, size):
     expected = as_tuples(read_inputs([str(path)]))
     assert any(t[0] == "Failure" for t in expected) and len(expected) == 38
     assert as_tuples(read_planned([str(path)], size)) == expected
+
+
+def test_guided_partitions_shrink_at_the_end_and_read_the_same(tmp_path):
+    # a JSONL of 400 records (~500 KB) and a folder of 30 text files, planned for 2 threads
+    big = tmp_path / "big.jsonl"
+    big.write_text("".join(json.dumps({"id": f"r{i}", "text": f"Story {i}. " + "The mayor said the "
+                                       "bridge would reopen in spring. " * 20}) + "\n" for i in range(400)))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"{i}.txt").write_text(f"Story {i}\n\n" + "The minister said the plan was ready. " * 30)
+    inputs = [str(big), str(folder)]
+    total = total_size(inputs)
+    size = max(MIN_PARTITION, total // 8)
+    parts = list(plan(inputs, size, total=total, threads=2))
+    sizes = [p.end - p.start if p.path else sum(os.path.getsize(f) for f, _ in p.files) for p in parts]
+    assert max(sizes) <= size + MIN_PARTITION and sizes[-1] < size / 2  # small tasks last
+    assert len(parts) > len(list(plan(inputs, size)))  # more partitions than even ones
+    assert as_tuples(read_planned(inputs, size, total=total, threads=2)) == as_tuples(read_inputs(inputs))
 
 
 def test_count_line_starts_adds_up(tmp_path):

@@ -4,12 +4,15 @@ sentence below its threshold, and the index grows, updates, saves and loads."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
+from tracker.claimreview import claim_venue, from_claimreview
 from tracker.extract.encoder import load_encoder
 from tracker.match import FactCheck, FactCheckIndex, Query, load_match_model
-from tracker.match.features import names, numbers
+from tracker.match.features import names, numbers, venue_kinds
 from tracker.match.lexical import BM25, terms
 
 
@@ -122,6 +125,34 @@ def test_fact_checks_without_dates_or_headline(index):
     assert ranked[0].url.endswith("/bare") and 0 <= ranked[0].score <= 1
 
 
+def test_claim_venue_reads_the_appearance_description():
+    item = {"itemReviewed": {"@type": "Claim", "appearance": {"@type": "CreativeWork", "description": "A  Town Hall"}}}
+    assert claim_venue(json.dumps(item)) == "a town hall"
+    assert claim_venue(json.dumps({"itemReviewed": [{"firstAppearance": [{"description": "a tweet"}]}]})) == "a tweet"
+    assert claim_venue("") == claim_venue("not json") == claim_venue('{"itemReviewed": "x"}') == ""
+    assert venue_kinds("a presidential debate") == (True, False, False)
+    assert venue_kinds("a facebook post") == (False, False, True)
+    assert venue_kinds("") == (False, False, False)
+
+
+def test_claim_said_in_a_debate_ranks_above_the_same_claim_posted_online(index, tmp_path):
+    """The same claim checked twice: an undated statement more likely repeats the one said on a stage."""
+    def said(slug, where):
+        obj = {"@type": "ClaimReview", "url": f"https://factcheck.example/{slug}",
+               "claimReviewed": "The county jail holds twice as many people as it was built for.",
+               "headline": "Jail crowding claim checks out", "reviewRating": {"alternateName": "True"},
+               "itemReviewed": {"@type": "Claim", "author": {"name": "A. Politician"},
+                                "appearance": {"@type": "CreativeWork", "description": where}}}
+        return from_claimreview(obj)
+    idx = FactCheckIndex(index.model)
+    idx.add(FACT_CHECKS + [said("jail-post", "a Facebook post"), said("jail-debate", "a debate for county sheriff")])
+    query = ["Our jail has double the inmates it was designed for."]
+    assert [m.url.rsplit("/", 1)[1] for m in idx.match(query, top_k=2)[0]] == ["jail-debate", "jail-post"]
+    idx.save(tmp_path / "venues.npz")  # records are saved without their JSON; their venues stay
+    loaded = FactCheckIndex.load(tmp_path / "venues.npz")
+    assert [m.url.rsplit("/", 1)[1] for m in loaded.match(query, top_k=2)[0]] == ["jail-debate", "jail-post"]
+
+
 def test_sentences_batch_equals_one_at_a_time():
     enc = load_encoder()
     texts = ["Short one.", "Another short.", "A somewhat longer sentence about budgets and bridges.", ""]
@@ -181,8 +212,6 @@ def claimreview(f: FactCheck) -> dict:
 
 
 def write_fact_checks(db_path, rows):
-    import json
-
     from .conftest import run
 
     source = db_path.parent / f"claimreviews-{len(rows)}.jsonl"
@@ -192,8 +221,6 @@ def write_fact_checks(db_path, rows):
 
 
 def test_match_command_json_is_ordered_by_score(tmp_path):
-    import json
-
     from .conftest import run
 
     db = tmp_path / "t.db"
@@ -217,7 +244,6 @@ def test_match_command_json_is_ordered_by_score(tmp_path):
 
 
 def test_match_command_follows_imports(tmp_path):
-    import json
     import sqlite3
 
     from .conftest import run

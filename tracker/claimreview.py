@@ -185,6 +185,21 @@ def from_claimreview(obj: dict, source: Optional[str] = None) -> FactCheck:
     )
 
 
+def claim_venue(claimreview: Optional[str]) -> str:
+    """Where the reviewed claim was made, as a ClaimReview's JSON describes it ("a presidential
+    debate", "a tweet"): its itemReviewed's appearance (or firstAppearance) description, lower-cased;
+    '' when it gives none or the JSON is absent or unreadable."""
+    try:
+        item = _first(json.loads(claimreview or "{}").get("itemReviewed")) or {}
+    except (ValueError, AttributeError):
+        return ""
+    for key in ("appearance", "firstAppearance"):
+        node = _first(item.get(key)) if isinstance(item, dict) else None
+        if isinstance(node, dict) and isinstance(node.get("description"), str):
+            return " ".join(node["description"].lower().split())
+    return ""
+
+
 def from_fact_check_tools(claim: dict, review: dict, source: Optional[str] = None) -> FactCheck:
     """One claimReview of a claim in a Google Fact Check Tools API response as a FactCheck."""
     url = _text(review.get("url"))

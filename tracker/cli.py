@@ -231,7 +231,8 @@ def open_database(db_path: str, paths, options: dict):
                    "`tracker ingest DB --extracted DIR` stores. Needs claim-tracker[cluster].")
 @click.option("--partition-size", metavar="SIZE",
               help="With --cluster: input bytes per task, e.g. 4MB (default: about eight tasks "
-                   "per worker, between 16KB and 16MB).")
+                   "per worker, between 16KB and 16MB, smaller towards the end so the workers "
+                   "finish together).")
 def extract(paths, workers, output, accurate, cue_types, cluster_address, partition_size,
             **options):
     """Print the statements of each article as JSON lines, without a database.

@@ -246,14 +246,19 @@ def extract_on_cluster(
     """Extract every article of the inputs on the cluster into out_dir/part-*.jsonl.
 
     options: the reader options of `tracker extract` (*_field, urls_file, timeout, dayfirst).
-    partition_size: bytes per partition; None gives each worker thread about eight partitions.
+    partition_size: bytes per partition; None: guided sizes (partitions.plan), from about an eighth
+    of each worker thread's share down to small ones at the end.
     Streams: at most four partitions per worker thread are in flight, and the driver keeps
     counts, not results, so its memory does not grow with the input.
     """
     out_dir = prepare_output(out_dir)
     urls_file = options.get("urls_file")
     threads = max(1, sum(client.nthreads().values()))
-    size = partition_size or auto_size(total_size(inputs, urls_file), threads)
+    if partition_size:
+        planned = plan(inputs, partition_size, urls_file)
+    else:
+        total = total_size(inputs, urls_file)
+        planned = plan(inputs, auto_size(total, threads), urls_file, total=total, threads=threads)
     client.register_plugin(LoadModels(accurate))
     report = ClusterReport()
     pending = as_completed()
@@ -277,7 +282,7 @@ def extract_on_cluster(
 
     run = uuid.uuid4().hex[:12]  # task keys unique to this run on a shared scheduler
     try:
-        for item in _with_first_lines(client, plan(inputs, size, urls_file)):
+        for item in _with_first_lines(client, planned):
             if isinstance(item, Failure):
                 failures_file = failures_file or open(os.path.join(out_dir, FAILURES_PART), "wb")
                 write_line(failures_file, failure_line(item))

@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional, Sequence, Union
+from typing import Callable, Iterator, Optional, Sequence, Union
 
 from . import readers
 from .models import Failure
@@ -64,7 +64,8 @@ def parse_size(text: str) -> int:
 
 
 def auto_size(total_bytes: int, threads: int) -> int:
-    """A partition size giving every worker thread about eight tasks, so none waits long at the end."""
+    """The largest partition for this input: about eight per worker thread (plan then shrinks
+    them towards the end, so that no thread waits long on the last one)."""
     return max(MIN_PARTITION, min(MAX_PARTITION, total_bytes // max(1, 8 * threads)))
 
 
@@ -114,14 +115,23 @@ def total_size(inputs: Sequence[str], urls_file: Optional[str] = None) -> int:
                for x in input_files(inputs, urls_file) if not isinstance(x, Failure))
 
 
-def plan(inputs: Sequence[str], size: int, urls_file: Optional[str] = None
-         ) -> Iterator[Union[Partition, Failure]]:
+def plan(inputs: Sequence[str], size: int, urls_file: Optional[str] = None,
+         total: int = 0, threads: int = 1) -> Iterator[Union[Partition, Failure]]:
     """Partitions of about `size` bytes each, numbered from 0, streaming (the driver holds one
-    file list at a time); JSONL files bigger than `size` become byte ranges (first_line None)."""
+    file list at a time); JSONL files bigger than `size` become byte ranges (first_line None).
+
+    Given `total` (total_size of the inputs), sizes are guided: a partition is at most the bytes
+    still to plan over 2 x threads (at least MIN_PARTITION), so the last tasks are small and the
+    threads finish together instead of one waiting on a big last partition.
+    """
     number = 0
     group: list[tuple[str, Optional[str]]] = []
     group_bytes = 0
     urls: list[str] = []
+    left = total
+
+    def target() -> int:
+        return max(min(size, MIN_PARTITION), min(size, left // (2 * threads))) if total else size
 
     def take(**fields) -> Partition:
         nonlocal number
@@ -136,21 +146,37 @@ def plan(inputs: Sequence[str], size: int, urls_file: Optional[str] = None
             if len(urls) >= URLS_PER_PARTITION:
                 yield take(urls=tuple(urls))
                 urls = []
-        elif item.size > size and item.kind == "jsonl" and (encoding := _splittable(item.path)):
-            n = round(item.size / size)  # even ranges: no sliver of a range at the end
-            for k in range(n):
-                yield take(path=item.path, start=item.size * k // n,
-                           end=item.size * (k + 1) // n, encoding=encoding)
+        elif item.size > target() and item.kind == "jsonl" and (encoding := _splittable(item.path)):
+            for start, end in _ranges(item.size, target, guided=bool(total)):
+                left -= end - start
+                yield take(path=item.path, start=start, end=end, encoding=encoding)
         else:
             group.append((item.path, item.kind))
             group_bytes += item.size
-            if group_bytes >= size:
+            left -= item.size
+            if group_bytes >= target():
                 yield take(files=tuple(group))
                 group, group_bytes = [], 0
     if group:
         yield take(files=tuple(group))
     if urls:
         yield take(urls=tuple(urls))
+
+
+def _ranges(size: int, target: Callable[[], int], guided: bool) -> Iterator[tuple[int, int]]:
+    """Byte ranges covering a file of `size` bytes: even ones of about target() (no sliver of a
+    range at the end), or, guided, each of the target() of its moment, a short tail joined to the
+    range before it."""
+    if not guided:
+        n = round(size / target())
+        yield from ((size * k // n, size * (k + 1) // n) for k in range(n))
+        return
+    start = 0
+    while start < size:
+        step = target()
+        end = size if size - (start + step) < step // 2 else start + step
+        yield start, end
+        start = end
 
 
 def _splittable(path: str) -> Optional[str]:

@@ -16,11 +16,26 @@ import numpy as np
 
 FEATURES: dict[str, tuple[Callable[["Context"], np.ndarray], bool]] = {}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Where a fact-checked claim was made (tracker.claimreview.claim_venue), in three kinds: said live
+# on a stage, said to the press, or written. Statements quoted in news are mostly the first two.
+VENUES = {
+    "live": re.compile(r"\b(debate|forum|town ?hall|convention|rally|speech|remarks|address)"),
+    "talk": re.compile(r"\b(interview|press conference|news conference|show|meet the press|this week|fox|cnn"
+                       r"|msnbc|abc|cbs|nbc|radio|podcast|comments|hearing|floor)"),
+    "written": re.compile(r"\b(tweet|twitter|facebook|post|ad|advertisement|commercial|release|mailer|blog"
+                          r"|e-?mail|op-ed|article|website|newsletter|letter|video|meme|image|instagram"
+                          r"|headline|flier|flyer|mail)"),
+}
 
 
 def numbers(text: str) -> frozenset[str]:
     """The numbers a text states ('95', '2.5', '10000'), which a matching fact-check usually repeats."""
     return frozenset(n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text))
+
+
+def venue_kinds(description: str) -> tuple[bool, ...]:
+    """Which of VENUES' kinds a claim's venue description names (none when it is unknown)."""
+    return tuple(bool(p.search(description)) for p in VENUES.values())
 
 
 def feature(name: str, dated: bool = False):
@@ -45,6 +60,7 @@ class Context:
     numbers: frozenset[str]
     fact_numbers: list[frozenset[str]]  # per candidate (may be left empty when the query states no number)
     claimant_checks: Optional[np.ndarray] = None  # per candidate: its claimant's fact-checks, log, as a share of the most checked's
+    venues: Optional[np.ndarray] = None  # per candidate: venue_kinds() of its claim's venue, one column per kind
     days: Optional[np.ndarray] = None  # per candidate: review's date minus the query's, in days (nan: none)
     claim_days: Optional[np.ndarray] = None  # per candidate: the checked claim's date minus the query's
     cache: dict = field(default_factory=dict)
@@ -139,6 +155,24 @@ def claimant_prior(ctx):
     the same in a small index as in a big one): statements that get checked come from the
     speakers checked often."""
     return ctx.claimant_checks
+
+
+# Where the checked claim was made: a prior that stands in for the dates when a query has none (a
+# claim said in a debate or speech is far likelier to be what a quoted statement repeats than a
+# Facebook post or an ad).
+@feature("venue_live")
+def venue_live(ctx):
+    return ctx.venues[:, 0]
+
+
+@feature("venue_talk")
+def venue_talk(ctx):
+    return ctx.venues[:, 1]
+
+
+@feature("venue_written")
+def venue_written(ctx):
+    return ctx.venues[:, 2]
 
 
 # A fact-check comes days after the statement it checks, or long before, when the statement

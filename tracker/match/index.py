@@ -18,8 +18,8 @@ from typing import Iterable, Optional, Union
 
 import numpy as np
 
-from ..claimreview import FactCheck
-from .features import Context, numbers
+from ..claimreview import FactCheck, claim_venue
+from .features import Context, numbers, venue_kinds
 from .lexical import BM25, terms
 from .model import MatchModel, load_match_model
 
@@ -75,6 +75,8 @@ class FactCheckIndex:
         self.row: dict[str, int] = {}  # url -> row
         self.vectors = {f: np.zeros((0, self.model.width), np.float32) for f in self.model.dense_fields}
         self._lexical = None
+        self._saved_venues: dict[str, str] = {}  # url -> claim venue, as load() read it (its records lack their JSON)
+        self._venue_memo: dict[str, tuple[str, str]] = {}  # url -> (its JSON, the venue read from it)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -119,6 +121,17 @@ class FactCheckIndex:
         """The vectors of one indexed fact-check, per field (what add(vectors=...) takes back)."""
         return {f: v[self.row[url]] for f, v in self.vectors.items()}
 
+    def venue(self, fc: FactCheck) -> str:
+        """Where the fact-check's claim was made (tracker.claimreview.claim_venue): from its JSON,
+        or as saved with the index."""
+        if not fc.claimreview:
+            return self._saved_venues.get(fc.url, "")
+        json_, venue = self._venue_memo.get(fc.url, (None, ""))
+        if json_ != fc.claimreview:  # read once per fact-check, not at every rebuild of lexical()
+            venue = claim_venue(fc.claimreview)
+            self._venue_memo[fc.url] = (fc.claimreview, venue)
+        return venue
+
     def lexical(self):
         """(BM25 over claims, over headlines, over both, vocabulary), built on first use."""
         if self._lexical is None:
@@ -133,6 +146,7 @@ class FactCheckIndex:
             most = np.log1p(max(claimants.values(), default=1))
             self._claimant_checks = np.array([np.log1p(claimants.get(claimant_key(fc.claimant), 0)) / most
                                               for fc in self.records], np.float32)
+            self._venues = np.array([venue_kinds(self.venue(fc)) for fc in self.records], np.float32).reshape(-1, 3)
             self._days = np.array([day_number(fc.date_published) for fc in self.records])
             self._claim_days = np.array([day_number(fc.claim_date) for fc in self.records])
         return self._lexical
@@ -149,7 +163,7 @@ class FactCheckIndex:
         cand = np.union1d(*best.values())
         said = numbers(query.text)  # without numbers, the number features need not look at the candidates'
         ctx = Context(cand, bm25, cos, said, [self._numbers[j] for j in cand] if said else [],
-                      claimant_checks=self._claimant_checks[cand], best=best)
+                      claimant_checks=self._claimant_checks[cand], venues=self._venues[cand], best=best)
         if query.date:
             day = day_number(query.date)
             ctx.days = self._days[cand] - day
@@ -179,7 +193,8 @@ class FactCheckIndex:
         one .npz file."""
         arrays = {f"vectors_{f}": v.astype(np.float16) for f, v in self.vectors.items()}
         records = json.dumps([asdict(replace(fc, claimreview="")) for fc in self.records]).encode("utf-8")
-        np.savez_compressed(path, records=np.frombuffer(records, np.uint8),
+        venues = json.dumps([self.venue(fc) for fc in self.records]).encode("utf-8")
+        np.savez_compressed(path, records=np.frombuffer(records, np.uint8), venues=np.frombuffer(venues, np.uint8),
                             model=np.array(self.model.version), **arrays)
 
     @classmethod
@@ -190,6 +205,8 @@ class FactCheckIndex:
             names = {f.name for f in fields(FactCheck)}
             records = [FactCheck(**{k: v for k, v in r.items() if k in names})
                        for r in json.loads(z["records"].tobytes().decode("utf-8"))]
+            if "venues" in z.files:
+                index._saved_venues = dict(zip((fc.url for fc in records), json.loads(z["venues"].tobytes().decode("utf-8"))))
             if str(z["model"]) != index.model.version:
                 index.add(records)
                 return index
