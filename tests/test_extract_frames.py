@@ -10,7 +10,8 @@ from tracker.nlp import load_nlp
 # silently changes what the shipped models score
 MODEL_FRAME_NAMES = {"according", "adj", "as", "callfor", "ccomp", "colon", "copula", "dobj", "insource",
                      "lightnoun", "noun", "nounprep", "paren", "passive", "prepobj", "quote", "raising",
-                     "relcl", "self", "tagged", "trailing", "xcomp"}
+                     "relcl", "self", "tagged", "trailing", "xcomp",
+                     "reportedly"}  # new since the shipped model: it stands on its structure
 
 
 def test_frame_names_are_the_ones_the_shipped_models_read():
@@ -20,9 +21,10 @@ def test_frame_names_are_the_ones_the_shipped_models_read():
 
 
 def test_structural_frames_are_flagged_in_one_place():
-    assert {f.name for f in ORDER if f.structural is True} == {"according", "trailing", "quote", "lightnoun"}
+    assert {f.name for f in ORDER if f.structural is True} == {"according", "trailing", "quote", "lightnoun",
+                                                                 "reportedly"}
     assert callable(NAMED["ccomp"].structural)  # "X said that ...": structural when a speech verb
-    assert {f.name for f in ORDER if not f.inherits_subject} == {"according", "colon"}
+    assert {f.name for f in ORDER if not f.inherits_subject} == {"according", "colon", "reportedly"}
 
 
 def test_tweeted_that_is_a_statement_with_the_tweet_as_source():
@@ -55,3 +57,16 @@ def test_a_new_frame_is_one_registered_function_placed_in_order(monkeypatch):
         assert text[c.speaker_start:c.speaker_end] == "The harbour master"
     finally:
         NAMED.pop("posted-about", None)
+
+
+def test_reportedly_marks_its_clause_as_reported_by_nobody_named():
+    text = ("When pressed on the deal, the harbour board reportedly voted to sell the old ferry, "
+            "which angered the town.")
+    [s] = [s for s in extract_text(text) if s.cue == "reportedly"]
+    assert (s.claim, s.speaker_text, s.kind) == ("the harbour board reportedly voted to sell the old ferry", None,
+                                                 "indirect")
+    text = "The ferry operator allegedly ignored two safety warnings."
+    [s] = [s for s in extract_text(text) if s.cue == "allegedly"]
+    assert s.claim == "The ferry operator allegedly ignored two safety warnings"
+    # negated: no statement ("did not reportedly" is no report)
+    assert not [s for s in extract_text("The board did not reportedly vote on Friday.") if s.cue == "reportedly"]

@@ -262,6 +262,9 @@ COPULA_NOUNS = frozenset("idea point message slogan argument question concern ho
                          "thinking theory view answer line pitch case bet problem worry".split())
 
 # What a clause can come from when it opens or ends with "in ...": "In a new poll, ...".
+# Adverbs that mark their clause as reported by someone unnamed: "is reportedly weighing".
+HEARSAY_ADVERBS = frozenset(("reportedly", "allegedly", "purportedly"))
+
 SOURCE_DOCUMENTS = frozenset("poll survey interview statement report study speech letter memo analysis "
                              "tweet post op-ed editorial filing ruling opinion email emails book column "
                              "debate remarks testimony transcript voters".split())

@@ -281,6 +281,8 @@ IN_SOURCE = Trigger("in", lambda finder, tok, lem: tok.lower_ in ("in", "among")
 COPULA = Trigger("be", lambda finder, tok, lem: lem == "be", lemmas=lambda finder: frozenset({"be"}))
 ADJECTIVE = Trigger("adjective", lambda finder, tok, lem: lem in finder.adj_lemmas and tok.pos_ == "ADJ",
                     lemmas=lambda finder: finder.adj_lemmas)
+HEARSAY = Trigger("hearsay", lambda finder, tok, lem: tok.lower_ in cues.HEARSAY_ADVERBS and tok.dep_ == "advmod",
+                  words=cues.HEARSAY_ADVERBS)
 SELF_LABEL = Trigger("self-label", lambda finder, tok, lem: tok.dep_ == "amod" and tok.lower_ in SELF_LABELS,
                      words=SELF_LABELS)
 
@@ -503,6 +505,30 @@ def self_label(ctx) -> Optional[Attribution]:
     ss, se = mention_chars(doc, bearer)
     return Attribution(self_tok.idx, tok.idx + len(tok.text), "self-" + tok.lower_, cs, ce, "self",
                        speaker_head=bearer, speaker_start=ss, speaker_end=se, cue_token=tok)
+
+
+@frame("reportedly", HEARSAY, structural=True, inherits_subject=False)
+def reportedly(ctx) -> Optional[Attribution]:
+    """'The company is reportedly weighing a sale': the clause the adverb sits in is reported by
+    someone the article does not name; the adverb is the cue, nobody the speaker."""
+    finder, tok, sent = ctx
+    doc, head = finder.doc, tok.head
+    if head.i == tok.i or head.pos_ not in ("VERB", "AUX", "ADJ") or is_negated(head):
+        return None
+    # the clause from its subject, up to a comma or an adverbial clause after the verb
+    subj = next((c for c in head.lefts if c.dep_ in SUBJECT_DEPS), None)
+    left = subj.left_edge.i if subj is not None else head.left_edge.i
+    right = head.i
+    for c in head.rights:
+        if c.dep_ == "advcl" or c.text in (",", ";", "—", "–", "("):
+            break
+        right = c.right_edge.i
+    right = trim_right(doc, left, right)
+    left = after_dateline(doc, strip_clause_intro(doc, left, right, None), right)
+    if left > right or right - left < 2:
+        return None
+    cs, ce = span_chars(doc, left, right)
+    return Attribution(tok.idx, tok.idx + len(tok.text), tok.lower_, cs, ce, "reportedly", cue_token=tok)
 
 
 # ---------------------------------------------------------------- verb frames
@@ -942,7 +968,7 @@ def noun_prep(ctx) -> Optional[Attribution]:
 ORDER: list[Frame] = [
     colon,
     # words with a frame of their own
-    according, in_source, copula, adjective, self_label,
+    according, in_source, copula, adjective, self_label, reportedly,
     # verbs: the first that finds a content wins
     relative_ccomp, ccomp, call_for, raising, xcomp, quotation_after, light_verb, trailing_object, dobj, prepobj, trailing,
     parenthetical, as_reported, quotation_before, passive, relcl,
