@@ -11,7 +11,7 @@ from tracker.nlp import load_nlp
 MODEL_FRAME_NAMES = {"according", "adj", "as", "callfor", "ccomp", "colon", "copula", "dobj", "insource",
                      "lightnoun", "noun", "nounprep", "paren", "passive", "prepobj", "quote", "raising",
                      "relcl", "self", "tagged", "trailing", "xcomp",
-                     "reportedly"}  # new since the shipped model: it stands on its structure
+                     "reportedly", "inview"}  # new since the shipped model: they stand on their structure
 
 
 def test_frame_names_are_the_ones_the_shipped_models_read():
@@ -22,9 +22,9 @@ def test_frame_names_are_the_ones_the_shipped_models_read():
 
 def test_structural_frames_are_flagged_in_one_place():
     assert {f.name for f in ORDER if f.structural is True} == {"according", "trailing", "quote", "lightnoun",
-                                                                 "reportedly"}
+                                                                 "reportedly", "inview"}
     assert callable(NAMED["ccomp"].structural)  # "X said that ...": structural when a speech verb
-    assert {f.name for f in ORDER if not f.inherits_subject} == {"according", "colon", "reportedly"}
+    assert {f.name for f in ORDER if not f.inherits_subject} == {"according", "colon", "reportedly", "inview"}
 
 
 def test_tweeted_that_is_a_statement_with_the_tweet_as_source():
@@ -70,3 +70,14 @@ def test_reportedly_marks_its_clause_as_reported_by_nobody_named():
     assert s.claim == "The ferry operator allegedly ignored two safety warnings"
     # negated: no statement ("did not reportedly" is no report)
     assert not [s for s in extract_text("The board did not reportedly vote on Friday.") if s.cue == "reportedly"]
+
+
+def test_in_her_view_is_the_possessors_belief():
+    text = "The second bridge, in Ann Lee's view, would cost far more than the council says."
+    [s] = [s for s in extract_text(text) if s.cue == "in Ann Lee's view"]
+    assert (s.claim, s.speaker_text, s.cue_type) == (
+        "The second bridge, in Ann Lee's view, would cost far more than the council says", "Ann Lee's", "belief")
+    [s] = [s for s in extract_text("The toll was a mistake, in my opinion.") if s.cue == "in my opinion"]
+    assert (s.claim, s.speaker_text) == ("The toll was a mistake", "my")
+    # a view of something, or in full view of someone: no belief
+    assert not [s for s in extract_text("The ferry sank in full view of the harbour.") if "view" in (s.cue or "")]

@@ -265,6 +265,9 @@ COPULA_NOUNS = frozenset("idea point message slogan argument question concern ho
 # Adverbs that mark their clause as reported by someone unnamed: "is reportedly weighing".
 HEARSAY_ADVERBS = frozenset(("reportedly", "allegedly", "purportedly"))
 
+# "in her view": nouns whose possessor's view the clause is.
+VIEW_NOUNS = frozenset(("view", "opinion", "estimation", "judgment", "judgement"))
+
 SOURCE_DOCUMENTS = frozenset("poll survey interview statement report study speech letter memo analysis "
                              "tweet post op-ed editorial filing ruling opinion email emails book column "
                              "debate remarks testimony transcript voters".split())

@@ -429,6 +429,35 @@ def in_source(ctx) -> Optional[Attribution]:
                        speaker_head=pobj, speaker_start=ss, speaker_end=se, cue_token=tok)
 
 
+@frame("inview", IN_SOURCE, structural=True, inherits_subject=False)
+def in_view(ctx) -> Optional[Attribution]:
+    """'In her view, the council should have waited', 'The cut, in my opinion, was a mistake':
+    the clause is the possessor's view; the phrase is the cue, the possessor the speaker."""
+    finder, tok, sent = ctx
+    doc, head = finder.doc, tok.head
+    pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if tok.lower_ != "in" or pobj is None or pobj.lemma_.lower() not in cues.VIEW_NOUNS or tok.right_edge.i != pobj.i:
+        return None
+    owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
+    if head.dep_ in SUBJECT_DEPS:
+        head = head.head  # "The bridge, in her view, would cost more": parsed onto the subject
+    if owner is None or head.pos_ not in ("VERB", "AUX"):
+        return None
+    rng = clause_without(doc, head, tok.i, pobj.i, slack=1)
+    if rng is None:  # the phrase inside the clause, between commas: the whole clause
+        left, right = head.left_edge.i, trim_right(doc, head.left_edge.i, head.right_edge.i)
+        if not (doc[tok.i - 1].text in (",", "—", "–") and doc[pobj.i + 1].text in (",", "—", "–")):
+            return None
+        rng = (left, right)
+    left = after_dateline(doc, strip_clause_intro(doc, rng[0], rng[1], None), rng[1])
+    if left >= rng[1]:
+        return None
+    cs, ce = span_chars(doc, left, rng[1])
+    ss, se = mention_chars(doc, owner)
+    return Attribution(tok.idx, pobj.idx + len(pobj.text), pobj.lemma_.lower(), cs, ce, "inview",
+                       speaker_head=owner, speaker_start=ss, speaker_end=se, cue_token=pobj)
+
+
 def subtree_attribution(doc, cue, target, name: str, speaker, keep_quotes: bool = True) -> Optional[Attribution]:
     """An attribution cued by the token `cue` whose content is `target`'s subtree (trailing
     punctuation dropped) and whose speaker is the token `speaker` (or None); None when the
@@ -968,7 +997,7 @@ def noun_prep(ctx) -> Optional[Attribution]:
 ORDER: list[Frame] = [
     colon,
     # words with a frame of their own
-    according, in_source, copula, adjective, self_label, reportedly,
+    according, in_view, in_source, copula, adjective, self_label, reportedly,
     # verbs: the first that finds a content wins
     relative_ccomp, ccomp, call_for, raising, xcomp, quotation_after, light_verb, trailing_object, dobj, prepobj, trailing,
     parenthetical, as_reported, quotation_before, passive, relcl,
