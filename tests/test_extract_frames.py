@@ -81,3 +81,9 @@ def test_in_her_view_is_the_possessors_belief():
     assert (s.claim, s.speaker_text) == ("The toll was a mistake", "my")
     # a view of something, or in full view of someone: no belief
     assert not [s for s in extract_text("The ferry sank in full view of the harbour.") if "view" in (s.cue or "")]
+
+
+def test_as_reported_by_names_the_agent_as_speaker():
+    text = "As reported by the Harbour Gazette, the ferry talks with the state have stalled."
+    [s] = [s for s in extract_text(text) if s.cue == "reported"]
+    assert (s.claim, s.speaker_text) == ("the ferry talks with the state have stalled", "the Harbour Gazette")

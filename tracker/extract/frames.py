@@ -825,7 +825,11 @@ def as_reported(v: Verb) -> Optional[Content]:
     tok, subj = v.tok, v.subj
     if v.lem not in cues.SPEECH_VERBS and v.lem not in cues.MENTAL_VERBS:
         return None
-    if tok.dep_ != "advcl" or subj is None or subj.head.i != tok.i or tok.head.i == tok.i:
+    if subj is None:  # 'As reported by the Ledger, ...': the agent speaks
+        agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+        subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    if tok.dep_ != "advcl" or subj is None or subj.head.i != tok.i and subj.head.dep_ != "agent" \
+            or tok.head.i == tok.i:
         return None
     if not any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
         return None
@@ -834,7 +838,7 @@ def as_reported(v: Verb) -> Optional[Content]:
     rng = clause_without(v.doc, tok.head, tok.left_edge.i, tok.right_edge.i)
     if rng is None or rng[0] > rng[1]:
         return None
-    return v.span(*rng)
+    return v.span(*rng, speaker=subj)
 
 
 @frame("quote", VERB, structural=True, quotation=True)
