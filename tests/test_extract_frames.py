@@ -87,3 +87,9 @@ def test_as_reported_by_names_the_agent_as_speaker():
     text = "As reported by the Harbour Gazette, the ferry talks with the state have stalled."
     [s] = [s for s in extract_text(text) if s.cue == "reported"]
     assert (s.claim, s.speaker_text) == ("the ferry talks with the state have stalled", "the Harbour Gazette")
+
+
+def test_what_she_said_is_runs_from_the_relative_word():
+    text = "The ferry company adapted to what its owner said is rising demand for night crossings."
+    [s] = [s for s in extract_text(text) if s.cue == "said"]
+    assert (s.claim, s.speaker_text) == ("what its owner said is rising demand for night crossings", "its owner")

@@ -573,12 +573,15 @@ def _said_that(att: Attribution) -> bool:
 
 @frame("ccomp", VERB, structural=_said_that)
 def relative_ccomp(v: Verb) -> Optional[Content]:
-    """'the changes, which officials said will start in May': the verb's clause opens with the
-    relative word before the frame; the content runs from it, the frame inside."""
-    if v.clause is None or v.tok.dep_ != "relcl" or v.subj is None or v.clause.i < v.tok.i:
+    """'the changes, which officials said will start in May', 'adapted to what she said is growing
+    demand': the verb's clause opens with the relative word before the frame; the content runs
+    from it, the frame inside."""
+    if v.clause is None or v.subj is None or v.clause.i < v.tok.i:
         return None
     left, right = subtree_range(v.clause)
     rel = v.doc[left]
+    if v.tok.dep_ != "relcl" and rel.lower_ != "what":
+        return None
     if left >= v.subj.left_edge.i or rel.tag_ not in ("WDT", "WP") and rel.lower_ != "that":
         return None
     return v.span(left, right, speaker_in_content=True)
