@@ -11,7 +11,7 @@ from tracker.nlp import load_nlp
 MODEL_FRAME_NAMES = {"according", "adj", "as", "callfor", "ccomp", "colon", "copula", "dobj", "insource",
                      "lightnoun", "noun", "nounprep", "paren", "passive", "prepobj", "quote", "raising",
                      "relcl", "self", "tagged", "trailing", "xcomp",
-                     "reportedly", "inview"}  # new since the shipped model: they stand on their structure
+                     "reportedly", "inview", "asked"}  # new since the shipped model: they stand on their structure
 
 
 def test_frame_names_are_the_ones_the_shipped_models_read():
@@ -22,9 +22,10 @@ def test_frame_names_are_the_ones_the_shipped_models_read():
 
 def test_structural_frames_are_flagged_in_one_place():
     assert {f.name for f in ORDER if f.structural is True} == {"according", "trailing", "quote", "lightnoun",
-                                                                 "reportedly", "inview"}
+                                                                 "reportedly", "inview", "asked"}
     assert callable(NAMED["ccomp"].structural)  # "X said that ...": structural when a speech verb
-    assert {f.name for f in ORDER if not f.inherits_subject} == {"according", "colon", "reportedly", "inview"}
+    assert {f.name for f in ORDER if not f.inherits_subject} == {"according", "colon", "reportedly", "inview",
+                                                                         "asked"}
 
 
 def test_tweeted_that_is_a_statement_with_the_tweet_as_source():
@@ -93,3 +94,14 @@ def test_what_she_said_is_runs_from_the_relative_word():
     text = "The ferry company adapted to what its owner said is rising demand for night crossings."
     [s] = [s for s in extract_text(text) if s.cue == "said"]
     assert (s.claim, s.speaker_text) == ("what its owner said is rising demand for night crossings", "its owner")
+
+
+def test_asked_about_is_the_question_of_an_unnamed_asker():
+    text = "Asked about the ferry schedule, the harbour master said the boats would run at dawn."
+    [s] = [s for s in extract_text(text) if s.cue == "Asked"]
+    assert (s.claim, s.speaker_text) == ("about the ferry schedule", None)
+    [said] = [s for s in extract_text(text) if s.cue == "said"]
+    assert said.speaker_text == "the harbour master"  # who answered, not who asked
+    text = "Asked whether the bridge would reopen, Lee smiled."
+    [s] = [s for s in extract_text(text) if s.cue == "Asked"]
+    assert s.claim == "whether the bridge would reopen"

@@ -609,6 +609,22 @@ def _for_phrase(c) -> bool:
                                                                       for m in c.children))
 
 
+@frame("asked", VERB, structural=True, inherits_subject=False)
+def asked(v: Verb) -> Optional[Content]:
+    """'Asked about the ferry, Lee said ...', 'When asked by a reporter whether ...': the question
+    an unnamed asker (or the "by" agent) put; its answer is the main clause's own statement."""
+    tok = v.tok
+    if v.lem != "ask" or tok.tag_ != "VBN" or tok.dep_ != "advcl" or v.subj is not None:
+        return None
+    agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+    asker = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    for c in tok.rights:
+        if c.dep_ == "prep" and c.lower_ == "about" or c.dep_ in ("advcl", "ccomp") and any(
+                m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children):
+            return v.span(c.left_edge.i, c.right_edge.i, speaker=asker)
+    return None
+
+
 @frame("callfor", VERB)
 def call_for(v: Verb) -> Optional[Content]:
     """'X called for Y'."""
@@ -1006,7 +1022,7 @@ ORDER: list[Frame] = [
     # words with a frame of their own
     according, in_view, in_source, copula, adjective, self_label, reportedly,
     # verbs: the first that finds a content wins
-    relative_ccomp, ccomp, call_for, raising, xcomp, quotation_after, light_verb, trailing_object, dobj, prepobj, trailing,
+    relative_ccomp, ccomp, asked, call_for, raising, xcomp, quotation_after, light_verb, trailing_object, dobj, prepobj, trailing,
     parenthetical, as_reported, quotation_before, passive, relcl,
     # reporting nouns
     lightnoun, noun, noun_prep,
