@@ -105,3 +105,6 @@ def test_asked_about_is_the_question_of_an_unnamed_asker():
     text = "Asked whether the bridge would reopen, Lee smiled."
     [s] = [s for s in extract_text(text) if s.cue == "Asked"]
     assert s.claim == "whether the bridge would reopen"
+    text = "When asked by a reporter about the toll, Lee said she did not know."
+    [s] = [s for s in extract_text(text) if s.cue == "asked"]
+    assert (s.claim, s.speaker_text) == ("about the toll", "a reporter")

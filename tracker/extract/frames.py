@@ -614,11 +614,14 @@ def asked(v: Verb) -> Optional[Content]:
     """'Asked about the ferry, Lee said ...', 'When asked by a reporter whether ...': the question
     an unnamed asker (or the "by" agent) put; its answer is the main clause's own statement."""
     tok = v.tok
-    if v.lem != "ask" or tok.tag_ != "VBN" or tok.dep_ != "advcl" or v.subj is not None:
+    if v.lem != "ask" or tok.tag_ != "VBN" or tok.dep_ != "advcl":
         return None
     agent = next((c for c in tok.children if c.dep_ == "agent"), None)
     asker = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-    for c in tok.rights:
+    if v.subj is not None and (asker is None or v.subj.i != asker.i):
+        return None
+    # "asked by a reporter about X": the parser may hang the about-phrase on the asker
+    for c in [*tok.rights, *(asker.rights if asker is not None else ())]:
         if c.dep_ == "prep" and c.lower_ == "about" or c.dep_ in ("advcl", "ccomp") and any(
                 m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children):
             return v.span(c.left_edge.i, c.right_edge.i, speaker=asker)
