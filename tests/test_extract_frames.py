@@ -108,3 +108,9 @@ def test_asked_about_is_the_question_of_an_unnamed_asker():
     text = "When asked by a reporter about the toll, Lee said she did not know."
     [s] = [s for s in extract_text(text) if s.cue == "asked"]
     assert (s.claim, s.speaker_text) == ("about the toll", "a reporter")
+
+
+def test_claims_to_takes_the_infinitive_as_content():
+    text = "Two ferry captains claim to speak for every boat owner in the harbour."
+    [s] = [s for s in extract_text(text) if s.cue == "claim"]
+    assert (s.claim, s.speaker_text) == ("to speak for every boat owner in the harbour", "Two ferry captains")

@@ -40,6 +40,10 @@ want plan intend hope expect promise vow pledge threaten decide refuse agree urg
 call encourage order tell wish seek aim vote demand warn advise beg invite
 """.split())
 
+# Verbs of saying with "to"-infinitive content: "claims to represent". Apart from the list above:
+# the learned model reads that list as a feature, and these would change what it scores.
+XCOMP_CLAIM_VERBS = frozenset(("claim", "profess", "pretend"))
+
 # "X, said Y" verbs that may come after their content, subject inverted.
 INVERTED_VERBS = frozenset("say add tell report write note explain continue ask reply respond "
                            "insist argue warn read state declare conclude recall tweet post "

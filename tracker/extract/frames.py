@@ -658,9 +658,9 @@ def raising(v: Verb) -> Optional[Content]:
 
 @frame("xcomp", VERB)
 def xcomp(v: Verb) -> Optional[Content]:
-    """'X wants to Y', 'X urged Congress to Y'."""
+    """'X wants to Y', 'X urged Congress to Y', 'X claims to represent Y'."""
     x = v.xcomp
-    if x is None or not v.listed(cues.XCOMP_CONTENT_VERBS) or x.i <= v.tok.i:
+    if x is None or not (v.listed(cues.XCOMP_CONTENT_VERBS) or v.lem in cues.XCOMP_CLAIM_VERBS) or x.i <= v.tok.i:
         return None
     left, right = subtree_range(x)
     if v.dobj is not None and v.tok.i < v.dobj.i < x.i:
