@@ -114,3 +114,10 @@ def test_claims_to_takes_the_infinitive_as_content():
     text = "Two ferry captains claim to speak for every boat owner in the harbour."
     [s] = [s for s in extract_text(text) if s.cue == "claim"]
     assert (s.claim, s.speaker_text) == ("to speak for every boat owner in the harbour", "Two ferry captains")
+
+
+def test_what_x_called_y_is_the_label_from_what():
+    text = 'In 2019, under what Ann Lee called "the slow-boat plan," the ferry lost half its riders.'
+    [s] = [s for s in extract_text(text) if s.cue == "called"]
+    assert s.claim.startswith('what Ann Lee called "the slow-boat plan')
+    assert (s.speaker_text, s.kind) == ("Ann Lee", "mixed")

@@ -788,9 +788,14 @@ def trailing_object(v: Verb) -> Optional[Content]:
 
 @frame("dobj", VERB)
 def dobj(v: Verb) -> Optional[Content]:
-    """'X denied the accusations', 'X described Y as Z': the verb's object."""
+    """'X denied the accusations', 'X described Y as Z', 'what X called "Y"': the verb's object."""
     d = v.dobj
-    if d is None or not v.listed(cues.OBJECT_CONTENT_VERBS) or d.i <= v.tok.i:
+    if d is None or not v.listed(cues.OBJECT_CONTENT_VERBS):
+        return None
+    if d.lower_ == "what" and d.i < v.tok.i and v.oprd is not None and v.oprd.i > v.tok.i:
+        # 'under what Mr. Hedge called "the old model"': the words from "what" are the label
+        return v.span(d.i, v.oprd.right_edge.i, speaker_in_content=True)
+    if d.i <= v.tok.i:
         return None
     left, right = subtree_range(d)
     if v.oprd is not None and v.oprd.i > d.i:
