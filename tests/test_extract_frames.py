@@ -11,7 +11,7 @@ from tracker.nlp import load_nlp
 MODEL_FRAME_NAMES = {"according", "adj", "as", "callfor", "ccomp", "colon", "copula", "dobj", "insource",
                      "lightnoun", "noun", "nounprep", "paren", "passive", "prepobj", "quote", "raising",
                      "relcl", "self", "tagged", "trailing", "xcomp",
-                     "reportedly", "inview", "asked"}  # new since the shipped model: they stand on their structure
+                     "reportedly", "inview", "asked", "answer"}  # new since the shipped model: they stand on their structure
 
 
 def test_frame_names_are_the_ones_the_shipped_models_read():
@@ -22,7 +22,7 @@ def test_frame_names_are_the_ones_the_shipped_models_read():
 
 def test_structural_frames_are_flagged_in_one_place():
     assert {f.name for f in ORDER if f.structural is True} == {"according", "trailing", "quote", "lightnoun",
-                                                                 "reportedly", "inview", "asked"}
+                                                                 "reportedly", "inview", "asked", "answer"}
     assert callable(NAMED["ccomp"].structural)  # "X said that ...": structural when a speech verb
     assert {f.name for f in ORDER if not f.inherits_subject} == {"according", "colon", "reportedly", "inview",
                                                                          "asked"}
@@ -121,3 +121,11 @@ def test_what_x_called_y_is_the_label_from_what():
     [s] = [s for s in extract_text(text) if s.cue == "called"]
     assert s.claim.startswith('what Ann Lee called "the slow-boat plan')
     assert (s.speaker_text, s.kind) == ("Ann Lee", "mixed")
+
+
+def test_a_bare_answer_is_what_was_said():
+    text = "Asked if the ferry was safe, 46 percent of the riders said yes."
+    [s] = [s for s in extract_text(text) if s.cue == "said"]
+    assert (s.claim, s.speaker_text) == ("yes", "46 percent of the riders")
+    [s] = [s for s in extract_text("A third of the crew said the same of the captain.") if s.cue == "said"]
+    assert s.claim == "the same of the captain"

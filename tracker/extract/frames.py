@@ -628,6 +628,22 @@ def asked(v: Verb) -> Optional[Content]:
     return None
 
 
+ANSWERS = frozenset(("yes", "no", "so", "same"))
+
+
+@frame("answer", VERB, structural=True)
+def answer(v: Verb) -> Optional[Content]:
+    """'46 percent said yes', 'Lee said no', 'a quarter said the same': a bare answer is what was said."""
+    if v.lem not in ("say", "answer", "reply"):
+        return None
+    tok = v.tok
+    word = next((c for c in tok.rights if c.lower_ in ANSWERS and c.dep_ in ("intj", "dobj", "advmod", "nsubj")), None)
+    if word is None or word.lower_ == "same" and not any(d.lower_ == "the" for d in word.lefts):
+        return None
+    left, right = subtree_range(word)
+    return v.span(left, right)
+
+
 @frame("callfor", VERB)
 def call_for(v: Verb) -> Optional[Content]:
     """'X called for Y'."""
@@ -1030,7 +1046,7 @@ ORDER: list[Frame] = [
     # words with a frame of their own
     according, in_view, in_source, copula, adjective, self_label, reportedly,
     # verbs: the first that finds a content wins
-    relative_ccomp, ccomp, asked, call_for, raising, xcomp, quotation_after, light_verb, trailing_object, dobj, prepobj, trailing,
+    relative_ccomp, ccomp, asked, answer, call_for, raising, xcomp, quotation_after, light_verb, trailing_object, dobj, prepobj, trailing,
     parenthetical, as_reported, quotation_before, passive, relcl,
     # reporting nouns
     lightnoun, noun, noun_prep,
