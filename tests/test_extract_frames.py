@@ -129,3 +129,9 @@ def test_a_bare_answer_is_what_was_said():
     assert (s.claim, s.speaker_text) == ("yes", "46 percent of the riders")
     [s] = [s for s in extract_text("A third of the crew said the same of the captain.") if s.cue == "said"]
     assert s.claim == "the same of the captain"
+
+
+def test_a_name_and_colon_parsed_as_a_sentence_of_its_own_speaks_the_rest_of_its_line():
+    text = "Mayor Ann Lee: And then the ferry stopped running.\n\nThe harbour was quiet."
+    found = {(s.speaker_text, s.claim) for s in extract_text(text) if s.cue == ":"}
+    assert found == {("Mayor Ann Lee", "And then the ferry stopped running")}  # not into the next line

@@ -298,7 +298,15 @@ def colon(finder, sent, found) -> list[Attribution]:
         if t.text == ":":
             k = t.i
             break
-    if k is None or k == sent.start or sent.end - k < 4:
+    end = sent.end - 1
+    while end > sent.start and doc[end].is_space:
+        end -= 1
+    if k is not None and k == end:
+        # 'Ann Coulter:' parsed as a sentence of its own: what follows on its line is what she said
+        end = k
+        while end + 1 < len(doc) and "\n" not in doc[end + 1].text and not doc[end + 1].is_space:
+            end += 1
+    if k is None or k == sent.start or end - k < 3:
         return []
     name = doc[sent.start:k]
     if not all(t.pos_ in ("PROPN", "NOUN", "DET", "PART") or t.text in ("-", "’s", "'s") for t in name):
@@ -310,7 +318,7 @@ def colon(finder, sent, found) -> list[Attribution]:
     if name.text.strip().lower() in cues.NOT_SPEAKERS or any(t.lower_ in (
             "read", "also", "update", "note", "editor", "photo", "video", "source", "sources", "related") for t in name):
         return []
-    right = trim_right(doc, k, sent.end - 1)
+    right = trim_right(doc, k, end)
     if right <= k:
         return []
     cs, ce = span_chars(doc, k + 1, right)
