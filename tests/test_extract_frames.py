@@ -135,3 +135,6 @@ def test_a_name_and_colon_parsed_as_a_sentence_of_its_own_speaks_the_rest_of_its
     text = "Mayor Ann Lee: And then the ferry stopped running.\n\nThe harbour was quiet."
     found = {(s.speaker_text, s.claim) for s in extract_text(text) if s.cue == ":"}
     assert found == {("Mayor Ann Lee", "And then the ferry stopped running")}  # not into the next line
+    text = "Ann Lee to the Harbour Board: The ferry must run all winter."
+    [s] = [s for s in extract_text(text) if s.cue == ":"]
+    assert (s.speaker_text, s.claim) == ("Ann Lee", "The ferry must run all winter")  # who was addressed does not speak

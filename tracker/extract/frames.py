@@ -309,6 +309,10 @@ def colon(finder, sent, found) -> list[Attribution]:
     if k is None or k == sent.start or end - k < 3:
         return []
     name = doc[sent.start:k]
+    # 'Clinton to Planned Parenthood: ...', 'Mayor on the Toll: ...': the name before to/on speaks
+    to = next((t.i for t in name if t.lower_ in ("to", "on") and t.pos_ == "ADP" and t.i > sent.start), None)
+    if to is not None and all(t.pos_ in ("PROPN", "NOUN", "DET", "PART", "ADJ") for t in doc[to + 1:k]):
+        name = doc[sent.start:to]
     if not all(t.pos_ in ("PROPN", "NOUN", "DET", "PART") or t.text in ("-", "’s", "'s") for t in name):
         return []
     # a name, or a lone common noun: "Insiders: ...", "Report: ..."
@@ -325,7 +329,7 @@ def colon(finder, sent, found) -> list[Attribution]:
     q = finder.quote_after(doc[k].idx + 1)
     if q is not None:
         cs, ce = min(cs, q.start), max(ce, q.end)
-    ss, se = span_chars(doc, sent.start, k - 1)
+    ss, se = span_chars(doc, sent.start, name.end - 1)
     return [Attribution(doc[k].idx, doc[k].idx + 1, ":", cs, ce, "colon", speaker_head=name.root,
                         speaker_start=ss, speaker_end=se, cue_token=doc[k])]
 
