@@ -138,3 +138,10 @@ def test_a_name_and_colon_parsed_as_a_sentence_of_its_own_speaks_the_rest_of_its
     text = "Ann Lee to the Harbour Board: The ferry must run all winter."
     [s] = [s for s in extract_text(text) if s.cue == ":"]
     assert (s.speaker_text, s.claim) == ("Ann Lee", "The ferry must run all winter")  # who was addressed does not speak
+
+
+def test_a_participle_of_saying_after_the_content_opens_a_report_of_its_own():
+    text = ("Speaking on Tuesday in Dover, Ann Lee insisted that she has \u201csaved the ferry,\u201d claiming "
+            "that she is responsible for the new boats in the harbour.")
+    [s] = [s for s in extract_text(text) if s.cue == "insisted"]
+    assert s.claim.startswith("that she has \u201csaved the ferry") and "claiming" not in s.claim

@@ -375,7 +375,13 @@ def tagged(finder, sent, found) -> list[Attribution]:
 # ---------------------------------------------------------------- frames that start from a word of their own
 
 def cut_trailing_frame(doc, left: int, right: int) -> tuple[int, int]:
-    """Drop a trailing ", reported Reuters" / ", X said" frame from a content range."""
+    """Drop a trailing ", reported Reuters" / ", X said" frame, or a participle of saying that
+    opens a report of its own (", adding that ...", ", claiming ..."), from a content range."""
+    for k in range(left + 1, right):
+        j = k + 1 if doc[k + 1].text in ("”", '"', "''", "’") else k  # ',” claiming': past the closing mark
+        if doc[k].text == "," and j < right and doc[j + 1].tag_ == "VBG" and doc[j + 1].lemma_ in cues.SPEECH_VERBS \
+                and doc[j + 1].dep_ in ("advcl", "xcomp", "conj"):
+            return left, j if j > k else k - 1
     for k in range(right, left, -1):
         t = doc[k]
         if t.text == "," and k > left:
