@@ -40,6 +40,10 @@ want plan intend hope expect promise vow pledge threaten decide refuse agree urg
 call encourage order tell wish seek aim vote demand warn advise beg invite
 """.split())
 
+# Verbs of saying with "to"-infinitive content: "claims to represent". Apart from the list above:
+# the learned model reads that list as a feature, and these would change what it scores.
+XCOMP_CLAIM_VERBS = frozenset(("claim", "profess", "pretend"))
+
 # "X, said Y" verbs that may come after their content, subject inverted.
 INVERTED_VERBS = frozenset("say add tell report write note explain continue ask reply respond "
                            "insist argue warn read state declare conclude recall tweet post "
@@ -262,6 +266,12 @@ COPULA_NOUNS = frozenset("idea point message slogan argument question concern ho
                          "thinking theory view answer line pitch case bet problem worry".split())
 
 # What a clause can come from when it opens or ends with "in ...": "In a new poll, ...".
+# Adverbs that mark their clause as reported by someone unnamed: "is reportedly weighing".
+HEARSAY_ADVERBS = frozenset(("reportedly", "allegedly", "purportedly"))
+
+# "in her view": nouns whose possessor's view the clause is.
+VIEW_NOUNS = frozenset(("view", "opinion", "estimation", "judgment", "judgement"))
+
 SOURCE_DOCUMENTS = frozenset("poll survey interview statement report study speech letter memo analysis "
                              "tweet post op-ed editorial filing ruling opinion email emails book column "
                              "debate remarks testimony transcript voters".split())

@@ -281,6 +281,8 @@ IN_SOURCE = Trigger("in", lambda finder, tok, lem: tok.lower_ in ("in", "among")
 COPULA = Trigger("be", lambda finder, tok, lem: lem == "be", lemmas=lambda finder: frozenset({"be"}))
 ADJECTIVE = Trigger("adjective", lambda finder, tok, lem: lem in finder.adj_lemmas and tok.pos_ == "ADJ",
                     lemmas=lambda finder: finder.adj_lemmas)
+HEARSAY = Trigger("hearsay", lambda finder, tok, lem: tok.lower_ in cues.HEARSAY_ADVERBS and tok.dep_ == "advmod",
+                  words=cues.HEARSAY_ADVERBS)
 SELF_LABEL = Trigger("self-label", lambda finder, tok, lem: tok.dep_ == "amod" and tok.lower_ in SELF_LABELS,
                      words=SELF_LABELS)
 
@@ -296,9 +298,21 @@ def colon(finder, sent, found) -> list[Attribution]:
         if t.text == ":":
             k = t.i
             break
-    if k is None or k == sent.start or sent.end - k < 4:
+    end = sent.end - 1
+    while end > sent.start and doc[end].is_space:
+        end -= 1
+    if k is not None and k == end:
+        # 'Ann Coulter:' parsed as a sentence of its own: what follows on its line is what she said
+        end = k
+        while end + 1 < len(doc) and "\n" not in doc[end + 1].text and not doc[end + 1].is_space:
+            end += 1
+    if k is None or k == sent.start or end - k < 3:
         return []
     name = doc[sent.start:k]
+    # 'Clinton to Planned Parenthood: ...', 'Mayor on the Toll: ...': the name before to/on speaks
+    to = next((t.i for t in name if t.lower_ in ("to", "on") and t.pos_ == "ADP" and t.i > sent.start), None)
+    if to is not None and all(t.pos_ in ("PROPN", "NOUN", "DET", "PART", "ADJ") for t in doc[to + 1:k]):
+        name = doc[sent.start:to]
     if not all(t.pos_ in ("PROPN", "NOUN", "DET", "PART") or t.text in ("-", "’s", "'s") for t in name):
         return []
     # a name, or a lone common noun: "Insiders: ...", "Report: ..."
@@ -308,14 +322,14 @@ def colon(finder, sent, found) -> list[Attribution]:
     if name.text.strip().lower() in cues.NOT_SPEAKERS or any(t.lower_ in (
             "read", "also", "update", "note", "editor", "photo", "video", "source", "sources", "related") for t in name):
         return []
-    right = trim_right(doc, k, sent.end - 1)
+    right = trim_right(doc, k, end)
     if right <= k:
         return []
     cs, ce = span_chars(doc, k + 1, right)
     q = finder.quote_after(doc[k].idx + 1)
     if q is not None:
         cs, ce = min(cs, q.start), max(ce, q.end)
-    ss, se = span_chars(doc, sent.start, k - 1)
+    ss, se = span_chars(doc, sent.start, name.end - 1)
     return [Attribution(doc[k].idx, doc[k].idx + 1, ":", cs, ce, "colon", speaker_head=name.root,
                         speaker_start=ss, speaker_end=se, cue_token=doc[k])]
 
@@ -361,7 +375,13 @@ def tagged(finder, sent, found) -> list[Attribution]:
 # ---------------------------------------------------------------- frames that start from a word of their own
 
 def cut_trailing_frame(doc, left: int, right: int) -> tuple[int, int]:
-    """Drop a trailing ", reported Reuters" / ", X said" frame from a content range."""
+    """Drop a trailing ", reported Reuters" / ", X said" frame, or a participle of saying that
+    opens a report of its own (", adding that ...", ", claiming ..."), from a content range."""
+    for k in range(left + 1, right):
+        j = k + 1 if doc[k + 1].text in ("”", '"', "''", "’") else k  # ',” claiming': past the closing mark
+        if doc[k].text == "," and j < right and doc[j + 1].tag_ == "VBG" and doc[j + 1].lemma_ in cues.SPEECH_VERBS \
+                and doc[j + 1].dep_ in ("advcl", "xcomp", "conj"):
+            return left, j if j > k else k - 1
     for k in range(right, left, -1):
         t = doc[k]
         if t.text == "," and k > left:
@@ -425,6 +445,35 @@ def in_source(ctx) -> Optional[Attribution]:
     ss, se = mention_chars(finder.doc, pobj)
     return Attribution(tok.idx, tok.idx + len(tok.text), tok.lower_, cs, ce, "insource",
                        speaker_head=pobj, speaker_start=ss, speaker_end=se, cue_token=tok)
+
+
+@frame("inview", IN_SOURCE, structural=True, inherits_subject=False)
+def in_view(ctx) -> Optional[Attribution]:
+    """'In her view, the council should have waited', 'The cut, in my opinion, was a mistake':
+    the clause is the possessor's view; the phrase is the cue, the possessor the speaker."""
+    finder, tok, sent = ctx
+    doc, head = finder.doc, tok.head
+    pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if tok.lower_ != "in" or pobj is None or pobj.lemma_.lower() not in cues.VIEW_NOUNS or tok.right_edge.i != pobj.i:
+        return None
+    owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
+    if head.dep_ in SUBJECT_DEPS:
+        head = head.head  # "The bridge, in her view, would cost more": parsed onto the subject
+    if owner is None or head.pos_ not in ("VERB", "AUX"):
+        return None
+    rng = clause_without(doc, head, tok.i, pobj.i, slack=1)
+    if rng is None:  # the phrase inside the clause, between commas: the whole clause
+        left, right = head.left_edge.i, trim_right(doc, head.left_edge.i, head.right_edge.i)
+        if not (doc[tok.i - 1].text in (",", "—", "–") and doc[pobj.i + 1].text in (",", "—", "–")):
+            return None
+        rng = (left, right)
+    left = after_dateline(doc, strip_clause_intro(doc, rng[0], rng[1], None), rng[1])
+    if left >= rng[1]:
+        return None
+    cs, ce = span_chars(doc, left, rng[1])
+    ss, se = mention_chars(doc, owner)
+    return Attribution(tok.idx, pobj.idx + len(pobj.text), pobj.lemma_.lower(), cs, ce, "inview",
+                       speaker_head=owner, speaker_start=ss, speaker_end=se, cue_token=pobj)
 
 
 def subtree_attribution(doc, cue, target, name: str, speaker, keep_quotes: bool = True) -> Optional[Attribution]:
@@ -505,6 +554,30 @@ def self_label(ctx) -> Optional[Attribution]:
                        speaker_head=bearer, speaker_start=ss, speaker_end=se, cue_token=tok)
 
 
+@frame("reportedly", HEARSAY, structural=True, inherits_subject=False)
+def reportedly(ctx) -> Optional[Attribution]:
+    """'The company is reportedly weighing a sale': the clause the adverb sits in is reported by
+    someone the article does not name; the adverb is the cue, nobody the speaker."""
+    finder, tok, sent = ctx
+    doc, head = finder.doc, tok.head
+    if head.i == tok.i or head.pos_ not in ("VERB", "AUX", "ADJ") or is_negated(head):
+        return None
+    # the clause from its subject, up to a comma or an adverbial clause after the verb
+    subj = next((c for c in head.lefts if c.dep_ in SUBJECT_DEPS), None)
+    left = subj.left_edge.i if subj is not None else head.left_edge.i
+    right = head.i
+    for c in head.rights:
+        if c.dep_ == "advcl" or c.text in (",", ";", "—", "–", "("):
+            break
+        right = c.right_edge.i
+    right = trim_right(doc, left, right)
+    left = after_dateline(doc, strip_clause_intro(doc, left, right, None), right)
+    if left > right or right - left < 2:
+        return None
+    cs, ce = span_chars(doc, left, right)
+    return Attribution(tok.idx, tok.idx + len(tok.text), tok.lower_, cs, ce, "reportedly", cue_token=tok)
+
+
 # ---------------------------------------------------------------- verb frames
 
 def _said_that(att: Attribution) -> bool:
@@ -518,12 +591,15 @@ def _said_that(att: Attribution) -> bool:
 
 @frame("ccomp", VERB, structural=_said_that)
 def relative_ccomp(v: Verb) -> Optional[Content]:
-    """'the changes, which officials said will start in May': the verb's clause opens with the
-    relative word before the frame; the content runs from it, the frame inside."""
-    if v.clause is None or v.tok.dep_ != "relcl" or v.subj is None or v.clause.i < v.tok.i:
+    """'the changes, which officials said will start in May', 'adapted to what she said is growing
+    demand': the verb's clause opens with the relative word before the frame; the content runs
+    from it, the frame inside."""
+    if v.clause is None or v.subj is None or v.clause.i < v.tok.i:
         return None
     left, right = subtree_range(v.clause)
     rel = v.doc[left]
+    if v.tok.dep_ != "relcl" and rel.lower_ != "what":
+        return None
     if left >= v.subj.left_edge.i or rel.tag_ not in ("WDT", "WP") and rel.lower_ != "that":
         return None
     return v.span(left, right, speaker_in_content=True)
@@ -549,6 +625,41 @@ def ccomp(v: Verb) -> Optional[Content]:
 def _for_phrase(c) -> bool:
     return c.dep_ in ("prep", "advcl") and (c.lower_ == "for" or any(m.lower_ == "for" and m.dep_ == "mark"
                                                                       for m in c.children))
+
+
+@frame("asked", VERB, structural=True, inherits_subject=False)
+def asked(v: Verb) -> Optional[Content]:
+    """'Asked about the ferry, Lee said ...', 'When asked by a reporter whether ...': the question
+    an unnamed asker (or the "by" agent) put; its answer is the main clause's own statement."""
+    tok = v.tok
+    if v.lem != "ask" or tok.tag_ != "VBN" or tok.dep_ != "advcl":
+        return None
+    agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+    asker = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    if v.subj is not None and (asker is None or v.subj.i != asker.i):
+        return None
+    # "asked by a reporter about X": the parser may hang the about-phrase on the asker
+    for c in [*tok.rights, *(asker.rights if asker is not None else ())]:
+        if c.dep_ == "prep" and c.lower_ == "about" or c.dep_ in ("advcl", "ccomp") and any(
+                m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children):
+            return v.span(c.left_edge.i, c.right_edge.i, speaker=asker)
+    return None
+
+
+ANSWERS = frozenset(("yes", "no", "so", "same"))
+
+
+@frame("answer", VERB, structural=True)
+def answer(v: Verb) -> Optional[Content]:
+    """'46 percent said yes', 'Lee said no', 'a quarter said the same': a bare answer is what was said."""
+    if v.lem not in ("say", "answer", "reply"):
+        return None
+    tok = v.tok
+    word = next((c for c in tok.rights if c.lower_ in ANSWERS and c.dep_ in ("intj", "dobj", "advmod", "nsubj")), None)
+    if word is None or word.lower_ == "same" and not any(d.lower_ == "the" for d in word.lefts):
+        return None
+    left, right = subtree_range(word)
+    return v.span(left, right)
 
 
 @frame("callfor", VERB)
@@ -581,9 +692,9 @@ def raising(v: Verb) -> Optional[Content]:
 
 @frame("xcomp", VERB)
 def xcomp(v: Verb) -> Optional[Content]:
-    """'X wants to Y', 'X urged Congress to Y'."""
+    """'X wants to Y', 'X urged Congress to Y', 'X claims to represent Y'."""
     x = v.xcomp
-    if x is None or not v.listed(cues.XCOMP_CONTENT_VERBS) or x.i <= v.tok.i:
+    if x is None or not (v.listed(cues.XCOMP_CONTENT_VERBS) or v.lem in cues.XCOMP_CLAIM_VERBS) or x.i <= v.tok.i:
         return None
     left, right = subtree_range(x)
     if v.dobj is not None and v.tok.i < v.dobj.i < x.i:
@@ -711,9 +822,14 @@ def trailing_object(v: Verb) -> Optional[Content]:
 
 @frame("dobj", VERB)
 def dobj(v: Verb) -> Optional[Content]:
-    """'X denied the accusations', 'X described Y as Z': the verb's object."""
+    """'X denied the accusations', 'X described Y as Z', 'what X called "Y"': the verb's object."""
     d = v.dobj
-    if d is None or not v.listed(cues.OBJECT_CONTENT_VERBS) or d.i <= v.tok.i:
+    if d is None or not v.listed(cues.OBJECT_CONTENT_VERBS):
+        return None
+    if d.lower_ == "what" and d.i < v.tok.i and v.oprd is not None and v.oprd.i > v.tok.i:
+        # 'under what Mr. Hedge called "the old model"': the words from "what" are the label
+        return v.span(d.i, v.oprd.right_edge.i, speaker_in_content=True)
+    if d.i <= v.tok.i:
         return None
     left, right = subtree_range(d)
     if v.oprd is not None and v.oprd.i > d.i:
@@ -770,7 +886,11 @@ def as_reported(v: Verb) -> Optional[Content]:
     tok, subj = v.tok, v.subj
     if v.lem not in cues.SPEECH_VERBS and v.lem not in cues.MENTAL_VERBS:
         return None
-    if tok.dep_ != "advcl" or subj is None or subj.head.i != tok.i or tok.head.i == tok.i:
+    if subj is None:  # 'As reported by the Ledger, ...': the agent speaks
+        agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+        subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    if tok.dep_ != "advcl" or subj is None or subj.head.i != tok.i and subj.head.dep_ != "agent" \
+            or tok.head.i == tok.i:
         return None
     if not any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
         return None
@@ -779,7 +899,7 @@ def as_reported(v: Verb) -> Optional[Content]:
     rng = clause_without(v.doc, tok.head, tok.left_edge.i, tok.right_edge.i)
     if rng is None or rng[0] > rng[1]:
         return None
-    return v.span(*rng)
+    return v.span(*rng, speaker=subj)
 
 
 @frame("quote", VERB, structural=True, quotation=True)
@@ -942,9 +1062,9 @@ def noun_prep(ctx) -> Optional[Attribution]:
 ORDER: list[Frame] = [
     colon,
     # words with a frame of their own
-    according, in_source, copula, adjective, self_label,
+    according, in_view, in_source, copula, adjective, self_label, reportedly,
     # verbs: the first that finds a content wins
-    relative_ccomp, ccomp, call_for, raising, xcomp, quotation_after, light_verb, trailing_object, dobj, prepobj, trailing,
+    relative_ccomp, ccomp, asked, answer, call_for, raising, xcomp, quotation_after, light_verb, trailing_object, dobj, prepobj, trailing,
     parenthetical, as_reported, quotation_before, passive, relcl,
     # reporting nouns
     lightnoun, noun, noun_prep,
