@@ -265,13 +265,16 @@ ADDRESSEE_VERBS = frozenset({"tell", "ask", "assure", "remind", "warn", "urge", 
 COPULA_NOUNS = frozenset("idea point message slogan argument question concern hope plan goal "
                          "thinking theory view answer line pitch case bet problem worry".split())
 
-# What a clause can come from when it opens or ends with "in ...": "In a new poll, ...".
 # Adverbs that mark their clause as reported by someone unnamed: "is reportedly weighing".
 HEARSAY_ADVERBS = frozenset(("reportedly", "allegedly", "purportedly"))
 
 # "in her view": nouns whose possessor's view the clause is.
 VIEW_NOUNS = frozenset(("view", "opinion", "estimation", "judgment", "judgement"))
 
+# A bare answer that is what was said: "46 percent said yes", "a quarter said the same".
+ANSWERS = frozenset(("yes", "no", "so", "same"))
+
+# What a clause can come from when it opens or ends with "in ...": "In a new poll, ...".
 SOURCE_DOCUMENTS = frozenset("poll survey interview statement report study speech letter memo analysis "
                              "tweet post op-ed editorial filing ruling opinion email emails book column "
                              "debate remarks testimony transcript voters".split())

@@ -646,16 +646,13 @@ def asked(v: Verb) -> Optional[Content]:
     return None
 
 
-ANSWERS = frozenset(("yes", "no", "so", "same"))
-
-
 @frame("answer", VERB, structural=True)
 def answer(v: Verb) -> Optional[Content]:
     """'46 percent said yes', 'Lee said no', 'a quarter said the same': a bare answer is what was said."""
     if v.lem not in ("say", "answer", "reply"):
         return None
     tok = v.tok
-    word = next((c for c in tok.rights if c.lower_ in ANSWERS and c.dep_ in ("intj", "dobj", "advmod", "nsubj")), None)
+    word = next((c for c in tok.rights if c.lower_ in cues.ANSWERS and c.dep_ in ("intj", "dobj", "advmod", "nsubj")), None)
     if word is None or word.lower_ == "same" and not any(d.lower_ == "the" for d in word.lefts):
         return None
     left, right = subtree_range(word)

@@ -160,19 +160,8 @@ def claimant_prior(ctx):
 # Where the checked claim was made: a prior that stands in for the dates when a query has none (a
 # claim said in a debate or speech is far likelier to be what a quoted statement repeats than a
 # Facebook post or an ad).
-@feature("venue_live")
-def venue_live(ctx):
-    return ctx.venues[:, 0]
-
-
-@feature("venue_talk")
-def venue_talk(ctx):
-    return ctx.venues[:, 1]
-
-
-@feature("venue_written")
-def venue_written(ctx):
-    return ctx.venues[:, 2]
+for _column, _kind in enumerate(VENUES):  # venue_live, venue_talk, venue_written
+    feature(f"venue_{_kind}")(lambda ctx, column=_column: ctx.venues[:, column])
 
 
 # A fact-check comes days after the statement it checks, or long before, when the statement

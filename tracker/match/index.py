@@ -19,7 +19,7 @@ from typing import Iterable, Optional, Union
 import numpy as np
 
 from ..claimreview import FactCheck, claim_venue
-from .features import Context, numbers, venue_kinds
+from .features import VENUES, Context, numbers, venue_kinds
 from .lexical import BM25, terms
 from .model import MatchModel, load_match_model
 
@@ -146,7 +146,7 @@ class FactCheckIndex:
             most = np.log1p(max(claimants.values(), default=1))
             self._claimant_checks = np.array([np.log1p(claimants.get(claimant_key(fc.claimant), 0)) / most
                                               for fc in self.records], np.float32)
-            self._venues = np.array([venue_kinds(self.venue(fc)) for fc in self.records], np.float32).reshape(-1, 3)
+            self._venues = np.array([venue_kinds(self.venue(fc)) for fc in self.records], np.float32).reshape(-1, len(VENUES))
             self._days = np.array([day_number(fc.date_published) for fc in self.records])
             self._claim_days = np.array([day_number(fc.claim_date) for fc in self.records])
         return self._lexical
