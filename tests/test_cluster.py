@@ -252,3 +252,14 @@ def test_each_worker_loads_the_pipeline_once(inputs, tmp_path):
         loads = client.run(_nlp_loads)
     assert report.partitions >= 10 and report.articles == 30
     assert list(loads.values()) == [1, 1]  # once per worker process, however many tasks it ran
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="no forkserver on Windows: workers are spawned")
+def test_local_workers_start_with_the_pipeline_loaded():
+    from tracker.cluster import connect
+
+    with connect("local:2") as client:
+        client.wait_for_workers(2)
+        loads = client.run(_nlp_loads)  # before any task, and before the LoadModels plugin
+    assert list(loads.values()) == [1, 1]  # loaded once, in the forkserver they were forked from

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
@@ -707,6 +708,10 @@ def extract_on_cluster(paths, workers, output, accurate, address, partition_size
             size = parse_size(partition_size)
         except ValueError as e:
             raise click.UsageError(f"--partition-size: {e}")
+    if address.strip().startswith("local:") and importlib.util.find_spec("distributed"):
+        from . import forkserver
+
+        forkserver.start()  # spaCy loads in it while Dask is imported and the scheduler starts
     try:
         from .cluster import ClusterError, connect, extract_on_cluster as run
     except ImportError as e:

@@ -14,7 +14,6 @@ import contextlib
 import dataclasses
 import glob
 import logging
-import multiprocessing
 import os
 import re
 import uuid
@@ -25,6 +24,7 @@ import dask
 from distributed import Client, LocalCluster, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from . import forkserver
 from .extracted import (PART_GLOB, article_line, failure_line, is_temporary, part_name,
                         temporary_name, write_line)
 from .models import ExtractedArticle, Failure, extractor_version
@@ -33,11 +33,6 @@ from .readers import DEFAULT_TIMEOUT, Fields
 
 RETRIES = 3  # a partition that raises is run again up to this many times (a dead worker's too)
 FAILURES_PART = "part-failures.jsonl"  # inputs the driver found missing while planning
-# Dask's default worker environment without MALLOC_TRIM_THRESHOLD_: set, it turns off glibc's
-# adaptive mmap threshold, and the parser's arrays are then mapped and unmapped on every
-# allocation (measured: 15% more CPU an article). One BLAS thread per worker process stays.
-NANNY_ENVIRON = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1}
-
 
 class ClusterError(RuntimeError):
     """The cluster could not be reached or used; str() is a one-line reason."""
@@ -54,14 +49,15 @@ def connect(address: str, wait: float = 60) -> Iterator[Client]:
     cluster = None
     try:
         if m:
-            # forkserver: a worker starts in a second, where spawn re-imports everything; no
-            # dashboard, so no profiler sampling the parser's stack every 10 ms either. Dask's
-            # own log is silenced: failures are reported as lines, and its shutdown races
-            # ("failed to communicate with scheduler during heartbeat") are noise
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            # forkserver: a worker is forked with spaCy loaded (tracker.forkserver), where spawn
+            # re-imports and reloads everything; no dashboard, so no profiler sampling the
+            # parser's stack every 10 ms either. Dask's own log is silenced: failures are
+            # reported as lines, and its shutdown races ("failed to communicate with scheduler
+            # during heartbeat") are noise
+            method = "forkserver" if forkserver.start() else "spawn"
             with dask.config.set({"distributed.worker.multiprocessing-method": method,
                                   "distributed.worker.profile.enabled": False,
-                                  "distributed.nanny.pre-spawn-environ": NANNY_ENVIRON}):
+                                  "distributed.nanny.pre-spawn-environ": forkserver.ENVIRON}):
                 cluster = LocalCluster(n_workers=int(m.group(1)), threads_per_worker=1,
                                        processes=True, host="127.0.0.1", dashboard_address=None,
                                        silence_logs=logging.CRITICAL)
