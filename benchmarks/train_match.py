@@ -4,17 +4,22 @@
 
 1. The 19,250 PolitiFact fact-checks are indexed with the product's code (FactCheckIndex: BM25
    over claim and headline, MiniLM vectors of the claims), kept in --cache so they are embedded
-   once; each train sentence's candidates (the best 100 by BM25 and by cosine) are described by
-   tracker.match.features.
-2. The reranker, a linear softmax over each sentence's candidates (one for dated queries, one
-   for undated), is cross-validated on train in folds that group sentences by event (debate or
-   speech), so no event is on both sides, then fitted on all of train.
-3. Its score is calibrated (Platt) to a probability on the out-of-fold candidates, and the
+   once.
+2. The query-side adapter (tracker.match.model.adapt: a 384 x 384 matrix applied to a
+   statement's vector, never to the fact-checks') is fitted on the train pairs: a softmax over
+   all 19,250 claims, penalized by its distance to the identity. Each train sentence is adapted
+   by the adapter fitted on the other folds (as a new statement would be), the shipped one on
+   all of train.
+3. Each train sentence's candidates (the best 100 by BM25 and by the adapted cosine) are
+   described by tracker.match.features; the reranker, a linear softmax over them (one for dated
+   queries, one for undated), is cross-validated on train in folds that group sentences by event
+   (debate or speech), so no event is on both sides, then fitted on all of train.
+4. Its score is calibrated (Platt) to a probability on the out-of-fold candidates, and the
    threshold for statement_matches is chosen on dev: the score that maximizes F1 over the dev
    (sentence, fact-check) pairs. Nothing else looks at dev.
 Prints the cross-validated train figures; benchmarks/match_quality.py prints the dev ones.
-MiniLM is used as published: fine-tuning its top layers on the train pairs (in-batch and hard
-negatives) moved cross-validated MAP@5 by +0.004 (dated) and +0.006 (undated), not worth an
+MiniLM itself is used as published: fine-tuning its top layers on the train pairs (in-batch and
+hard negatives) moved cross-validated MAP@5 by +0.004 (dated) and +0.006 (undated), not worth an
 encoder in the artifact, half an hour of training and torch.
 """
 

@@ -11,8 +11,8 @@ import pytest
 
 from tracker.claimreview import claim_venue, from_claimreview
 from tracker.extract.encoder import load_encoder
-from tracker.match import FactCheck, FactCheckIndex, Query, load_match_model
-from tracker.match.features import names, numbers, venue_kinds
+from tracker.match import FactCheck, FactCheckIndex, MatchModel, Query, load_match_model
+from tracker.match.features import ADAPTED, names, numbers, venue_kinds
 from tracker.match.lexical import BM25, terms
 
 
@@ -180,6 +180,28 @@ def test_statements_embedded_in_onnxruntime_agree_with_numpy():
         assert np.allclose(model.query_vectors([text])[0], v, atol=1e-5)
     from tracker.extract.encoder import Encoder, model_dir  # float32 in onnxruntime: numpy's vectors
     assert np.allclose(Encoder(model_dir(), quantized=False).sentences(texts, 64, onnx=True), exact, atol=1e-5)
+
+
+def test_adapter_moves_statements_only(index):
+    """The shipped adapter moves a statement's vector (unit length still) and the adapted cosine
+    is that vector's with the stored claims' vectors, which it leaves as they are; without an
+    adapter the adapted cosine is the plain one."""
+    model = load_match_model()
+    assert model.adapter is not None and model.adapter.shape == (384, 384)
+    texts = ["Those windmills give people cancer, everybody knows it.", "Insulin costs three times what it did."]
+    plain = model.query_vectors(texts)
+    moved = model.adapted(plain)
+    assert np.allclose(np.linalg.norm(moved, axis=1), 1, atol=1e-5)
+    assert 0.3 < (plain * moved).sum(1).min() < 0.999
+    claims = index.vectors["claim_reviewed"].copy()
+    cos = index.cosines(plain)
+    assert np.allclose(cos[ADAPTED], moved @ claims.T, atol=1e-5)
+    assert np.allclose(cos["claim_reviewed"], plain @ claims.T, atol=1e-5)
+    assert np.array_equal(index.vectors["claim_reviewed"], claims)
+    bare = FactCheckIndex(MatchModel(model.rankers, model.meta))
+    bare.add(index.records, {"claim_reviewed": claims})
+    cos = bare.cosines(plain)
+    assert np.array_equal(cos[ADAPTED], cos["claim_reviewed"])
 
 
 def test_terms_and_bm25():
