@@ -2,7 +2,7 @@
 
 FactCheckIndex holds the fact-checks (tracker.claimreview.FactCheck, as imported), their sentence vectors and BM25 indexes
 over their claim and headline. match() takes each query's candidates (the best by BM25 and by
-vector cosine), describes every candidate by tracker.match.features, and ranks them with the
+the cosine of the query's adapted vector, tracker.match.model.adapt), describes every candidate by tracker.match.features, and ranks them with the
 trained reranker (tracker.match.model). Adding fact-checks embeds only the new ones; save() and
 load() keep the vectors, so a stored index is not embedded again.
 """

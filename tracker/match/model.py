@@ -1,9 +1,10 @@
-"""The matcher's model: MiniLM sentence vectors (as published) and the trained reranker.
+"""The matcher's model: MiniLM sentence vectors (as published), the query-side adapter and the trained reranker.
 
-benchmarks/train_match.py trains the reranker from ../shared/claimmatch and writes the artifact,
-tracker/data/match_model.npz: for dated and undated queries, the reranker's feature names,
-standardization, weights and the calibration that turns its score into a probability, and the
-threshold. $TRACKER_MATCH_MODEL points at another artifact.
+benchmarks/train_match.py trains the adapter and the reranker from ../shared/claimmatch and writes
+the artifact, tracker/data/match_model.npz: for dated and undated queries, the reranker's feature
+names, standardization, weights and the calibration that turns its score into a probability, the
+threshold, and the adapter (a 384 x 384 matrix for statements' vectors; an artifact without one
+leaves them as they are). $TRACKER_MATCH_MODEL points at another artifact.
 """
 
 from __future__ import annotations
