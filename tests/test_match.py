@@ -11,8 +11,8 @@ import pytest
 
 from tracker.claimreview import claim_venue, from_claimreview
 from tracker.extract.encoder import load_encoder
-from tracker.match import FactCheck, FactCheckIndex, Query, load_match_model
-from tracker.match.features import names, numbers, venue_kinds
+from tracker.match import FactCheck, FactCheckIndex, MatchModel, Query, load_match_model
+from tracker.match.features import ADAPTED, names, numbers, venue_kinds
 from tracker.match.lexical import BM25, terms
 
 
@@ -182,6 +182,28 @@ def test_statements_embedded_in_onnxruntime_agree_with_numpy():
     assert np.allclose(Encoder(model_dir(), quantized=False).sentences(texts, 64, onnx=True), exact, atol=1e-5)
 
 
+def test_adapter_moves_statements_only(index):
+    """The shipped adapter moves a statement's vector (unit length still) and the adapted cosine
+    is that vector's with the stored claims' vectors, which it leaves as they are; without an
+    adapter the adapted cosine is the plain one."""
+    model = load_match_model()
+    assert model.adapter is not None and model.adapter.shape == (384, 384)
+    texts = ["Those windmills give people cancer, everybody knows it.", "Insulin costs three times what it did."]
+    plain = model.query_vectors(texts)
+    moved = model.adapted(plain)
+    assert np.allclose(np.linalg.norm(moved, axis=1), 1, atol=1e-5)
+    assert 0.3 < (plain * moved).sum(1).min() < 0.999
+    claims = index.vectors["claim_reviewed"].copy()
+    cos = index.cosines(plain)
+    assert np.allclose(cos[ADAPTED], moved @ claims.T, atol=1e-5)
+    assert np.allclose(cos["claim_reviewed"], plain @ claims.T, atol=1e-5)
+    assert np.array_equal(index.vectors["claim_reviewed"], claims)
+    bare = FactCheckIndex(MatchModel(model.rankers, model.meta))
+    bare.add(index.records, {"claim_reviewed": claims})
+    cos = bare.cosines(plain)
+    assert np.array_equal(cos[ADAPTED], cos["claim_reviewed"])
+
+
 def test_terms_and_bm25():
     assert terms("We cut taxes for 95% of Americans") == terms("we cut tax for 95 percent of americans")
     assert "1000000" in terms("It cost $1,000,000.")
@@ -276,3 +298,30 @@ def test_match_command_bad_input(tmp_path):
     assert result.exit_code == 1 and f"{bad}:2" in result.output and "Traceback" not in result.output
     assert run("match", db, "x", "--date", "not a date").exit_code == 2
     assert run("match", db).exit_code == 2
+
+
+def test_fit_adapter_learns_a_distortion_of_the_statements_vectors():
+    """benchmarks/train_match.py's adapter, on vectors made here: statements are their claims'
+    vectors distorted by a fixed matrix; the adapter fitted on half of them finds the other
+    half's claims first more often than the plain cosine does."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from train_match import fit_adapter
+    from tracker.match.model import adapt
+
+    rng = np.random.default_rng(0)
+    d, n = 32, 400
+    claims = rng.normal(size=(n, d)).astype(np.float32)
+    claims /= np.linalg.norm(claims, axis=1, keepdims=True)
+    distorted = claims @ (np.eye(d) + 3 * rng.normal(size=(d, d)) / np.sqrt(d)).T
+    statements = distorted + 0.1 * rng.normal(size=(n, d)) * np.linalg.norm(distorted, axis=1, keepdims=True)
+    statements = (statements / np.linalg.norm(statements, axis=1, keepdims=True)).astype(np.float32)
+    train, test = np.arange(0, n, 2), np.arange(1, n, 2)
+    W = fit_adapter(statements[train], claims, [[i] for i in train], l2=1e-3, epochs=150, lr=1e-2)
+
+    def first_right(vectors):
+        return float(np.mean(np.argmax(vectors @ claims.T, axis=1) == test))
+
+    plain, adapted = first_right(statements[test]), first_right(adapt(statements[test], W))
+    assert plain < 0.2 and adapted > 0.8, (plain, adapted)

@@ -15,6 +15,9 @@ from typing import Callable, Optional
 import numpy as np
 
 FEATURES: dict[str, tuple[Callable[["Context"], np.ndarray], bool]] = {}
+# Context.cos's key for the cosines with the claims of the statement's adapted vector
+# (tracker.match.model.adapt: trained to move a debate's wording toward a fact-checked claim's)
+ADAPTED = "adapted"
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Where a fact-checked claim was made (tracker.claimreview.claim_venue), in three kinds: said live
 # on a stage, said to the press, or written. Statements quoted in news are mostly the first two.
@@ -56,7 +59,7 @@ class Context:
 
     cand: np.ndarray  # candidate rows of the index
     bm25: dict[str, np.ndarray]  # field -> BM25 of the query against every fact-check
-    cos: dict[str, np.ndarray]  # field -> cosine of the query's vector with every fact-check's
+    cos: dict[str, np.ndarray]  # field (or ADAPTED) -> cosine of the query's vector with every fact-check's
     numbers: frozenset[str]
     fact_numbers: list[frozenset[str]]  # per candidate (may be left empty when the query states no number)
     claimant_checks: Optional[np.ndarray] = None  # per candidate: its claimant's fact-checks, log, as a share of the most checked's
@@ -124,6 +127,18 @@ def cos_claim_gap(ctx):
     return c[ctx.cand] - c.max()
 
 
+@feature("cos_adapted")
+def cos_adapted(ctx):
+    """The cosine of the statement's adapted vector with the claim's."""
+    return ctx.cos[ADAPTED][ctx.cand]
+
+
+@feature("cos_adapted_gap")
+def cos_adapted_gap(ctx):
+    c = ctx.cos[ADAPTED]
+    return c[ctx.cand] - c.max()
+
+
 @feature("rank_bm25")
 def rank_bm25(ctx):
     return np.log1p(ctx.rank(ctx.bm25["both"])) / 5
@@ -132,6 +147,11 @@ def rank_bm25(ctx):
 @feature("rank_cos")
 def rank_cos(ctx):
     return np.log1p(ctx.rank(ctx.cos["claim_reviewed"])) / 5
+
+
+@feature("rank_adapted")
+def rank_adapted(ctx):
+    return np.log1p(ctx.rank(ctx.cos[ADAPTED])) / 5
 
 
 @feature("numbers_shared")

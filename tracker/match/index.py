@@ -2,7 +2,7 @@
 
 FactCheckIndex holds the fact-checks (tracker.claimreview.FactCheck, as imported), their sentence vectors and BM25 indexes
 over their claim and headline. match() takes each query's candidates (the best by BM25 and by
-vector cosine), describes every candidate by tracker.match.features, and ranks them with the
+the cosine of the query's adapted vector, tracker.match.model.adapt), describes every candidate by tracker.match.features, and ranks them with the
 trained reranker (tracker.match.model). Adding fact-checks embeds only the new ones; save() and
 load() keep the vectors, so a stored index is not embedded again.
 """
@@ -19,11 +19,11 @@ from typing import Iterable, Optional, Union
 import numpy as np
 
 from ..claimreview import FactCheck, claim_venue
-from .features import VENUES, Context, numbers, venue_kinds
+from .features import ADAPTED, VENUES, Context, numbers, venue_kinds
 from .lexical import BM25, terms
 from .model import MatchModel, load_match_model
 
-CANDIDATES = 100  # per query, the best this many by BM25 and by cosine each go to the reranker
+CANDIDATES = 100  # per query, the best this many by BM25 and by the adapted cosine each go to the reranker
 BATCH = 64  # queries whose cosines are computed together
 
 
@@ -151,15 +151,25 @@ class FactCheckIndex:
             self._claim_days = np.array([day_number(fc.claim_date) for fc in self.records])
         return self._lexical
 
-    def context(self, query: Query, vector: np.ndarray, cos: Optional[dict] = None) -> Context:
-        """The query's candidates and everything the features read about them (cos: the
-        query's cosines with every fact-check, per field, when computed already)."""
+    def cosines(self, vectors: np.ndarray, adapted: Optional[np.ndarray] = None) -> dict[str, np.ndarray]:
+        """The statements' cosines with every fact-check (a row per statement), per field, and
+        with the claims as ADAPTED: their adapted vectors' (the model's adapter unless given), in
+        one pass over the fact-checks' vectors (memory-bound)."""
+        adapted = self.model.adapted(vectors) if adapted is None else adapted
+        n, claims = len(vectors), "claim_reviewed"
+        out = {f: vectors @ m.T for f, m in self.vectors.items() if f != claims}
+        both = np.concatenate([vectors, adapted]) @ self.vectors[claims].T
+        out[claims], out[ADAPTED] = both[:n], both[n:]
+        return out
+
+    def context(self, query: Query, cos: dict[str, np.ndarray]) -> Context:
+        """The query's candidates and everything the features read about them (cos: the query's
+        cosines with every fact-check, as cosines() gives them)."""
         lexical = self.lexical()
         qt = terms(query.text)
         bm25 = {f: idx.scores(qt) for f, idx in lexical.items()}
-        cos = cos or {f: v @ vector for f, v in self.vectors.items()}
         k = min(CANDIDATES, len(self.records))
-        best = {id(s): np.argpartition(-s, k - 1)[:k] for s in (bm25["both"], cos["claim_reviewed"])}
+        best = {id(s): np.argpartition(-s, k - 1)[:k] for s in (bm25["both"], cos[ADAPTED])}
         cand = np.union1d(*best.values())
         said = numbers(query.text)  # without numbers, the number features need not look at the candidates'
         ctx = Context(cand, bm25, cos, said, [self._numbers[j] for j in cand] if said else [],
@@ -177,10 +187,10 @@ class FactCheckIndex:
             return [[] for _ in queries]
         vectors = self.model.query_vectors([q.text for q in queries])
         out = []
-        for k, (q, v) in enumerate(zip(queries, vectors)):
+        for k, q in enumerate(queries):
             if k % BATCH == 0:  # one pass over the vectors for a batch of queries: it is memory-bound
-                cosines = {f: vectors[k:k + BATCH] @ m.T for f, m in self.vectors.items()}
-            ctx = self.context(q, v, {f: c[k % BATCH] for f, c in cosines.items()})
+                cosines = self.cosines(vectors[k:k + BATCH])
+            ctx = self.context(q, {f: c[k % BATCH] for f, c in cosines.items()})
             dated = ctx.days is not None and not np.isnan(day_number(q.date))
             scores = self.model.score(ctx, dated)
             best = np.argsort(-scores, kind="stable")[:top_k]

@@ -1,9 +1,10 @@
-"""The matcher's model: MiniLM sentence vectors (as published) and the trained reranker.
+"""The matcher's model: MiniLM sentence vectors (as published), the query-side adapter and the trained reranker.
 
-benchmarks/train_match.py trains the reranker from ../shared/claimmatch and writes the artifact,
-tracker/data/match_model.npz: for dated and undated queries, the reranker's feature names,
-standardization, weights and the calibration that turns its score into a probability, and the
-threshold. $TRACKER_MATCH_MODEL points at another artifact.
+benchmarks/train_match.py trains the adapter and the reranker from ../shared/claimmatch and writes
+the artifact, tracker/data/match_model.npz: for dated and undated queries, the reranker's feature
+names, standardization, weights and the calibration that turns its score into a probability, the
+threshold, and the adapter (a 384 x 384 matrix for statements' vectors; an artifact without one
+leaves them as they are). $TRACKER_MATCH_MODEL points at another artifact.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ class MatchModelMissing(RuntimeError):
     """No matching model: the artifact is absent (train it with benchmarks/train_match.py)."""
 
 
+def adapt(vectors: np.ndarray, adapter: np.ndarray) -> np.ndarray:
+    """Statements' vectors moved by a query-side adapter W (x -> W x, unit rows) toward the wording
+    of the claims fact-checked. Fact-checks' vectors are never adapted: those stored stay valid."""
+    moved = vectors @ adapter.T
+    return moved / np.maximum(np.linalg.norm(moved, axis=1, keepdims=True), 1e-9)
+
+
 class Ranker:
     """A linear scorer over standardized features, calibrated to a probability."""
 
@@ -53,8 +61,9 @@ class Ranker:
 class MatchModel:
     """Sentence vectors for queries and fact-checks, and the reranker's scores."""
 
-    def __init__(self, rankers: dict[bool, Ranker], meta: Optional[dict] = None):
+    def __init__(self, rankers: dict[bool, Ranker], meta: Optional[dict] = None, adapter: Optional[np.ndarray] = None):
         self.rankers = rankers  # dated? -> Ranker
+        self.adapter = None if adapter is None else np.asarray(adapter, np.float32)  # (384, 384), or None
         self.meta = meta or {}
         self.version = ENCODER_VERSION
         self.dense_fields = tuple(self.meta.get("dense_fields", ("claim_reviewed",)))
@@ -80,6 +89,11 @@ class MatchModel:
         vectors = self.encoder().sentences(list(unique), MAX_QUERY_WORDPIECES, onnx=True)
         return vectors[[unique[t] for t in texts]] if len(unique) < len(texts) else vectors
 
+    def adapted(self, vectors: np.ndarray) -> np.ndarray:
+        """Statements' vectors moved by the trained query-side adapter (adapt()); as they are
+        without one."""
+        return vectors if self.adapter is None else adapt(vectors, self.adapter)
+
     def score(self, ctx: features.Context, dated: bool) -> np.ndarray:
         """Each candidate's probability of covering the query."""
         ranker = self.rankers[dated]
@@ -89,9 +103,9 @@ class MatchModel:
         return ranker.prob(features.matrix(ctx, dated)[:, self._columns[dated]])
 
 
-def save_match_model(path, rankers: dict[bool, Ranker], meta: dict) -> None:
+def save_match_model(path, rankers: dict[bool, Ranker], meta: dict, adapter: Optional[np.ndarray] = None) -> None:
     """Write the artifact benchmarks/train_match.py trains."""
-    arrays = {}
+    arrays = {} if adapter is None else {"adapter": np.asarray(adapter, np.float16)}
     for dated, r in rankers.items():
         p = "dated_" if dated else "undated_"
         arrays.update({p + "mean": r.mean, p + "scale": r.scale, p + "w": r.w,
@@ -107,7 +121,8 @@ def read_match_model(path) -> MatchModel:
         for dated, p in ((True, "dated_"), (False, "undated_")):
             rankers[dated] = Ranker(meta[p + "names"], z[p + "mean"], z[p + "scale"], z[p + "w"],
                                     z[p + "calibration"])
-    return MatchModel(rankers, meta)
+        adapter = z["adapter"] if "adapter" in z.files else None
+    return MatchModel(rankers, meta, adapter)
 
 
 @functools.lru_cache(maxsize=1)
