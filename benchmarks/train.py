@@ -50,7 +50,7 @@ import split  # noqa: E402
 from tracker.evaluate import _jaccard, _trim, score  # noqa: E402
 from tracker.extract import extract_parsed  # noqa: E402
 from tracker.extract.clean import parse_text  # noqa: E402
-from tracker.extract.model import BITS, TUNED, Model, hashed  # noqa: E402
+from tracker.extract.model import BITS, FEATURES, TUNED, Model, hashed  # noqa: E402
 from tracker.extract.neural import span_indices  # noqa: E402
 from tracker.extract.syntax import trim_chars  # noqa: E402
 from tracker.nlp import load_nlp  # noqa: E402
@@ -105,15 +105,20 @@ def cue_lemma_of(doc, start: int, end: int):
     return root.lemma_.lower(), root.pos_
 
 
+def _pos_group(pos: str) -> str:
+    return "VERB" if pos == "AUX" else pos
+
+
 def lexicon(rows, docs) -> dict:
-    gold_count = collections.Counter()
+    """The cue lemmas annotators used, per part of speech: "support" joins the nouns for "support
+    for" and the verbs for "supported" on the share of its occurrences as each that were cues."""
+    gold_count = collections.Counter()  # (lemma, part of speech) -> annotated cues
     adj_count = collections.Counter()
-    pos_of = {}
     seen = collections.Counter()
     for r, doc in zip(rows, docs):
         for t in doc:
             if t.pos_ in ("VERB", "NOUN", "AUX"):
-                seen[t.lemma_.lower()] += 1
+                seen[(t.lemma_.lower(), _pos_group(t.pos_))] += 1
             elif t.pos_ == "ADJ" and t.dep_ in ("acomp", "ROOT", "conj"):
                 seen["adj:" + t.lemma_.lower()] += 1
         for g in r["statements"]:
@@ -121,21 +126,19 @@ def lexicon(rows, docs) -> dict:
                 continue
             lem, pos = cue_lemma_of(doc, g["cue_start"], g["cue_end"])
             if lem:
-                gold_count[lem] += 1
-                pos_of[lem] = pos
+                gold_count[(lem, _pos_group(pos))] += 1
             span = doc.char_span(g["cue_start"], g["cue_end"], alignment_mode="expand")
             for t in span if span is not None else ():
                 if t.pos_ == "ADJ" and t.dep_ in ("acomp", "ROOT", "conj"):
                     adj_count[t.lemma_.lower()] += 1  # "critical of", "confident that"
 
-    def pick(kinds):
-        return sorted(lem for lem, c in gold_count.items()
-                      if c >= MIN_GOLD and pos_of[lem] in kinds and c / max(1, seen[lem]) >= MIN_SHARE
-                      and lem.isalpha())
+    def pick(pos):
+        return sorted(lem for (lem, p), c in gold_count.items()
+                      if p == pos and c >= MIN_GOLD and c / max(1, seen[(lem, p)]) >= MIN_SHARE and lem.isalpha())
 
     adjs = sorted(a for a, c in adj_count.items()
                   if c >= MIN_GOLD and c / max(1, seen["adj:" + a]) >= MIN_SHARE and a.isalpha() and len(a) > 2)
-    return {"verbs": pick(("VERB", "AUX")), "nouns": pick(("NOUN",)), "adjs": adjs}
+    return {"verbs": pick("VERB"), "nouns": pick("NOUN"), "adjs": adjs, "features": FEATURES}
 
 
 def candidates(rows, docs, lex: dict, encoded=None, scorers=None, spans: list | None = None):

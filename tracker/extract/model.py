@@ -31,6 +31,7 @@ from .syntax import trim_chars
 
 BITS = 18
 MASK = (1 << BITS) - 1
+FEATURES = 2  # the feature set's version; a model trained on an older one (meta "features") reads that one
 MODEL_FILE = "data/attribution_model.npz"
 ACCURATE_FILE = "data/attribution_model_accurate.npz"
 TUNED = "enc_"  # prefix of the fine-tuned encoder weights in the accurate model's artifact
@@ -69,7 +70,7 @@ class Model:
     def lexicon(self) -> dict:
         """The cue lemmas the model learned beyond the hand-written lists (the finder's triggers)."""
         return {"verbs": self.meta.get("verbs", ()), "nouns": self.meta.get("nouns", ()),
-                "adjs": self.meta.get("adjs", ())}
+                "adjs": self.meta.get("adjs", ()), "features": self.meta.get("features", 1)}
 
     def prob(self, idx) -> float:
         """The probability that this candidate is an attribution, from its hashed features."""
@@ -377,7 +378,21 @@ def _boundary_features(finder, cs: int, ce: int, fr: str, var: str, lem: str, sh
     if sh is not None and sh.lower_ in ("who", "that", "which") and sh.head.dep_ == "relcl":
         ant = sh.head.head
         f.append("spkant=" + (ant.ent_type_ or ant.pos_))
+    if finder.features >= 2:
+        f += _head_features(doc, i, end, fr, lem)
     return f
+
+
+def _head_features(doc, i: int, end: int, fr: str, lem: str) -> list[str]:
+    """What heads the content (tokens i..end-1): a person, an organization, a pronoun, a clause
+    ("praised Bush" against "led the effort"), and whether the span is one constituent."""
+    heads = [t for t in doc[i:end] if not i <= t.head.i < end or t.head.i == t.i]
+    if not heads:
+        return []
+    h = heads[0]
+    d = h.ent_type_ or (h.lower_ if h.pos_ == "PRON" else h.pos_)
+    roots = "1" if len(heads) == 1 else ("2" if len(heads) == 2 else "n")
+    return ["chd=" + d + "|" + fr, "chdl=" + d + "|" + lem, "chdep=" + h.dep_ + "|" + fr, "croots=" + roots + "|" + fr]
 
 
 def orphan_features(text: str, q, qs: int, qe: int, prev, lead: bool = False) -> list[str]:
