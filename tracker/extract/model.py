@@ -384,15 +384,17 @@ def _boundary_features(finder, cs: int, ce: int, fr: str, var: str, lem: str, sh
 
 
 def _head_features(doc, i: int, end: int, fr: str, lem: str) -> list[str]:
-    """What heads the content (tokens i..end-1): a person, an organization, a pronoun, a clause
-    ("praised Bush" against "led the effort"), and whether the span is one constituent."""
-    heads = [t for t in doc[i:end] if not i <= t.head.i < end or t.head.i == t.i]
-    if not heads:
-        return []
-    h = heads[0]
+    """What heads the content (tokens i..end-1, from its first word up to the last head inside
+    it): a person, an organization, a pronoun, a clause ("praised Bush" against "led the
+    effort"), and whether the span is that head's whole phrase."""
+    h = doc[i]
+    while i <= h.head.i < end and h.head.i != h.i:
+        h = h.head
     d = h.ent_type_ or (h.lower_ if h.pos_ == "PRON" else h.pos_)
-    roots = "1" if len(heads) == 1 else ("2" if len(heads) == 2 else "n")
-    return ["chd=" + d + "|" + fr, "chdl=" + d + "|" + lem, "chdep=" + h.dep_ + "|" + fr, "croots=" + roots + "|" + fr]
+    r = h.right_edge.i
+    whole = h.left_edge.i == i and (r == end - 1 or r == end and doc[r].is_punct)  # its closing stop outside
+    return ["chd=" + d + "|" + fr, "chdl=" + d + "|" + lem, "chdep=" + h.dep_ + "|" + fr,
+            "cwhole=%d|%s" % (whole, fr)]
 
 
 def orphan_features(text: str, q, qs: int, qe: int, prev, lead: bool = False) -> list[str]:
