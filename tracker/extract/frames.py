@@ -929,7 +929,7 @@ def relcl(v: Verb) -> Optional[Content]:
     for c in tok.children:
         if c.dep_ in ("dobj", "nsubjpass", "pobj") and c.tag_ in ("WDT", "WP") and c.i < tok.i:
             rel = c
-    participle = tok.dep_ == "acl" and tok.tag_ == "VBN"
+    participle = tok.dep_ == "acl" and tok.tag_ == "VBN" and v.finder.features >= 2  # models since FEATURES 2
     if not (tok.dep_ == "relcl" or participle) or tok.head.pos_ not in ("NOUN", "PROPN", "PRON"):
         return None
     if rel is not None and rel.lower_ != "that":

@@ -31,7 +31,10 @@ from .syntax import trim_chars
 
 BITS = 18
 MASK = (1 << BITS) - 1
-FEATURES = 2  # the feature set's version; a model trained on an older one (meta "features") reads that one
+# What the frames propose and the models read, by version: a model trained on an older one (its meta
+# "features", 1 when absent) gets the candidates and features it was trained on. 2: the content's
+# head (_head_features) and the relcl frame's participles ("a plan announced this year").
+FEATURES = 2
 MODEL_FILE = "data/attribution_model.npz"
 ACCURATE_FILE = "data/attribution_model_accurate.npz"
 TUNED = "enc_"  # prefix of the fine-tuned encoder weights in the accurate model's artifact
