@@ -159,3 +159,12 @@ def test_a_participle_after_a_noun_is_about_the_noun_and_its_agent_speaks():
     collect = []
     extract_parsed(text, parse_chunks(load_nlp(), text), collect=collect)
     assert not [c for c in collect if c.frame == "relcl"]
+
+
+def test_a_reporting_nouns_to_infinitive_is_its_content():
+    text = "The harbour master defended her pledge to cut the ferry toll by half."
+    collect = []
+    extract_parsed(text, parse_chunks(load_nlp(), text), collect=collect)
+    [c] = [c for c in collect if c.frame == "noun" and c.variant == "base"]
+    assert (text[c.cue_start:c.cue_end], text[c.start:c.end]) == ("pledge", "to cut the ferry toll by half")
+    assert text[c.speaker_start:c.speaker_end] == "her"
