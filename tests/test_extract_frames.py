@@ -147,20 +147,6 @@ def test_a_participle_of_saying_after_the_content_opens_a_report_of_its_own():
     assert s.claim.startswith("that she has \u201csaved the ferry") and "claiming" not in s.claim
 
 
-def test_a_participle_after_a_noun_is_about_the_noun_and_its_agent_speaks():
-    text = "The harbour board shelved a ferry plan announced in May by the mayor."
-    collect = []
-    extract_parsed(text, parse_chunks(load_nlp(), text), collect=collect)
-    [c] = [c for c in collect if c.frame == "relcl" and c.variant == "base"]
-    assert (text[c.cue_start:c.cue_end], text[c.start:c.end]) == ("announced", "a ferry plan")
-    assert text[c.speaker_start:c.speaker_end] == "the mayor"
-    # a participle that is no report proposes nothing
-    text = "The harbour board repaired a ferry sold in May by the crew."
-    collect = []
-    extract_parsed(text, parse_chunks(load_nlp(), text), collect=collect)
-    assert not [c for c in collect if c.frame == "relcl"]
-
-
 def test_a_reporting_nouns_to_infinitive_is_its_content():
     text = "The harbour master defended her pledge to cut the ferry toll by half."
     collect = []

@@ -920,8 +920,8 @@ def passive(v: Verb) -> Optional[Content]:
 
 @frame("relcl", VERB, whole_clause=True)
 def relcl(v: Verb) -> Optional[Content]:
-    """'which friends described as miserable', 'stances that he has since disavowed', 'a plan
-    announced this year' (a participle): the word the clause hangs on is what the verb is about."""
+    """'which friends described as miserable', 'stances that he has since disavowed': the word
+    the relative clause hangs on is what the verb is about."""
     tok = v.tok
     if not v.listed(cues.OBJECT_CONTENT_VERBS):
         return None
@@ -929,8 +929,7 @@ def relcl(v: Verb) -> Optional[Content]:
     for c in tok.children:
         if c.dep_ in ("dobj", "nsubjpass", "pobj") and c.tag_ in ("WDT", "WP") and c.i < tok.i:
             rel = c
-    participle = tok.dep_ == "acl" and tok.tag_ == "VBN" and v.finder.features >= 2  # models since FEATURES 2
-    if not (tok.dep_ == "relcl" or participle) or tok.head.pos_ not in ("NOUN", "PROPN", "PRON"):
+    if tok.dep_ != "relcl" or tok.head.pos_ not in ("NOUN", "PROPN", "PRON"):
         return None
     if rel is not None and rel.lower_ != "that":
         return v.span(rel.i, rel.i)

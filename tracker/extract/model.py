@@ -33,8 +33,7 @@ BITS = 18
 MASK = (1 << BITS) - 1
 # What the frames propose and the models read, by version: a model trained on an older one (its meta
 # "features", 1 when absent) gets the candidates and features it was trained on. 2: the content's
-# head (_head_features), the relcl frame's participles ("a plan announced this year") and the noun
-# frame's to-infinitives ("her pledge to cut the toll").
+# head (_head_features) and the noun frame's to-infinitives ("her pledge to cut the toll").
 FEATURES = 2
 MODEL_FILE = "data/attribution_model.npz"
 ACCURATE_FILE = "data/attribution_model_accurate.npz"
