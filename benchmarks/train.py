@@ -357,6 +357,8 @@ def main(argv=None) -> int:
                     help="train the accurate mode's model: fine-tunes MiniLM with a span scorer (~40 minutes; needs torch and the encoder)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=EPOCHS)
+    ap.add_argument("--threshold", type=float, default=None,
+                    help="the operating point, e.g. the best of --cv (default: the best on the dev slice)")
     ap.add_argument("--cv", type=int, metavar="K", default=0,
                     help="only cross-validate over K folds of the training part (prints scores, writes nothing)")
     args = ap.parse_args(argv)
@@ -394,7 +396,7 @@ def main(argv=None) -> int:
     dev_scorers = [e for e, k in zip(scorers, dev) if k] if scorers is not None else None
     floor = RECALL_FLOOR if args.accurate else 0.0
     best = None
-    for thr in (0.2, 0.25, 0.3, 0.35, 0.4):
+    for thr in (0.2, 0.25, 0.3, 0.35, 0.4) if args.threshold is None else (args.threshold,):
         for orphan in (0.0, 1.0):
             model = Model(w.tolist(), dict(meta, threshold=thr, orphan=orphan), ranker.tolist())
             res = evaluate(dev_rows, dev_docs, model, thr, dev_enc, dev_scorers)
