@@ -50,7 +50,7 @@ import split  # noqa: E402
 from tracker.evaluate import _jaccard, _trim, score  # noqa: E402
 from tracker.extract import extract_parsed  # noqa: E402
 from tracker.extract.clean import parse_text  # noqa: E402
-from tracker.extract.model import BITS, TUNED, Model, hashed  # noqa: E402
+from tracker.extract.model import BITS, FEATURES, TUNED, Model, hashed  # noqa: E402
 from tracker.extract.neural import span_indices  # noqa: E402
 from tracker.extract.syntax import trim_chars  # noqa: E402
 from tracker.nlp import load_nlp  # noqa: E402
@@ -105,15 +105,20 @@ def cue_lemma_of(doc, start: int, end: int):
     return root.lemma_.lower(), root.pos_
 
 
+def _pos_group(pos: str) -> str:
+    return "VERB" if pos == "AUX" else pos
+
+
 def lexicon(rows, docs) -> dict:
-    gold_count = collections.Counter()
+    """The cue lemmas annotators used, per part of speech: "support" joins the nouns for "support
+    for" and the verbs for "supported" on the share of its occurrences as each that were cues."""
+    gold_count = collections.Counter()  # (lemma, part of speech) -> annotated cues
     adj_count = collections.Counter()
-    pos_of = {}
     seen = collections.Counter()
     for r, doc in zip(rows, docs):
         for t in doc:
             if t.pos_ in ("VERB", "NOUN", "AUX"):
-                seen[t.lemma_.lower()] += 1
+                seen[(t.lemma_.lower(), _pos_group(t.pos_))] += 1
             elif t.pos_ == "ADJ" and t.dep_ in ("acomp", "ROOT", "conj"):
                 seen["adj:" + t.lemma_.lower()] += 1
         for g in r["statements"]:
@@ -121,21 +126,19 @@ def lexicon(rows, docs) -> dict:
                 continue
             lem, pos = cue_lemma_of(doc, g["cue_start"], g["cue_end"])
             if lem:
-                gold_count[lem] += 1
-                pos_of[lem] = pos
+                gold_count[(lem, _pos_group(pos))] += 1
             span = doc.char_span(g["cue_start"], g["cue_end"], alignment_mode="expand")
             for t in span if span is not None else ():
                 if t.pos_ == "ADJ" and t.dep_ in ("acomp", "ROOT", "conj"):
                     adj_count[t.lemma_.lower()] += 1  # "critical of", "confident that"
 
-    def pick(kinds):
-        return sorted(lem for lem, c in gold_count.items()
-                      if c >= MIN_GOLD and pos_of[lem] in kinds and c / max(1, seen[lem]) >= MIN_SHARE
-                      and lem.isalpha())
+    def pick(pos):
+        return sorted(lem for (lem, p), c in gold_count.items()
+                      if p == pos and c >= MIN_GOLD and c / max(1, seen[(lem, p)]) >= MIN_SHARE and lem.isalpha())
 
     adjs = sorted(a for a, c in adj_count.items()
                   if c >= MIN_GOLD and c / max(1, seen["adj:" + a]) >= MIN_SHARE and a.isalpha() and len(a) > 2)
-    return {"verbs": pick(("VERB", "AUX")), "nouns": pick(("NOUN",)), "adjs": adjs}
+    return {"verbs": pick("VERB"), "nouns": pick("NOUN"), "adjs": adjs, "features": FEATURES}
 
 
 def candidates(rows, docs, lex: dict, encoded=None, scorers=None, spans: list | None = None):
@@ -354,6 +357,8 @@ def main(argv=None) -> int:
                     help="train the accurate mode's model: fine-tunes MiniLM with a span scorer (~40 minutes; needs torch and the encoder)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=EPOCHS)
+    ap.add_argument("--threshold", type=float, default=None,
+                    help="the operating point, e.g. the best of --cv (default: the best on the dev slice)")
     ap.add_argument("--cv", type=int, metavar="K", default=0,
                     help="only cross-validate over K folds of the training part (prints scores, writes nothing)")
     args = ap.parse_args(argv)
@@ -391,7 +396,7 @@ def main(argv=None) -> int:
     dev_scorers = [e for e, k in zip(scorers, dev) if k] if scorers is not None else None
     floor = RECALL_FLOOR if args.accurate else 0.0
     best = None
-    for thr in (0.2, 0.25, 0.3, 0.35, 0.4):
+    for thr in (0.2, 0.25, 0.3, 0.35, 0.4) if args.threshold is None else (args.threshold,):
         for orphan in (0.0, 1.0):
             model = Model(w.tolist(), dict(meta, threshold=thr, orphan=orphan), ranker.tolist())
             res = evaluate(dev_rows, dev_docs, model, thr, dev_enc, dev_scorers)

@@ -145,3 +145,12 @@ def test_a_participle_of_saying_after_the_content_opens_a_report_of_its_own():
             "that she is responsible for the new boats in the harbour.")
     [s] = [s for s in extract_text(text) if s.cue == "insisted"]
     assert s.claim.startswith("that she has \u201csaved the ferry") and "claiming" not in s.claim
+
+
+def test_a_reporting_nouns_to_infinitive_is_its_content():
+    text = "The harbour master defended her pledge to cut the ferry toll by half."
+    collect = []
+    extract_parsed(text, parse_chunks(load_nlp(), text), collect=collect)
+    [c] = [c for c in collect if c.frame == "noun" and c.variant == "base"]
+    assert (text[c.cue_start:c.cue_end], text[c.start:c.end]) == ("pledge", "to cut the ferry toll by half")
+    assert text[c.speaker_start:c.speaker_end] == "her"

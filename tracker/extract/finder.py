@@ -52,6 +52,7 @@ class SentenceFinder:
         self.noun_lemmas = frozenset(cues.REPORTING_NOUNS) | frozenset(lexicon.get("nouns", ()))
         self.copula_nouns = self.noun_lemmas | cues.COPULA_NOUNS
         self.adj_lemmas = frozenset(lexicon.get("adjs", ()))
+        self.features = lexicon.get("features", 1)  # the model's feature set (tracker.extract.model.FEATURES)
         self.before, self.word_frames, self.after = plan(tuple(frames.ORDER))
         # every word and lemma a trigger can accept: one set lookup passes over most words
         self.cue_words = frozenset().union(*(t.words for t, _ in self.word_frames))

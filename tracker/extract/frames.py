@@ -991,6 +991,16 @@ def _that_clause(tok):
                  and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
 
 
+def _noun_clause(finder, tok):
+    """A reporting noun's that-clause, or (models since FEATURES 2) its to-infinitive: "his
+    pledge to cut the toll", "the decision to close the pier" (scored: not after a light verb)."""
+    clause = _that_clause(tok)
+    if clause is None and finder.features >= 2:
+        clause = next((c for c in tok.children if c.dep_ == "acl" and c.i > tok.i and c.tag_ == "VB"
+                       and any(m.dep_ == "aux" and m.lower_ == "to" for m in c.children)), None)
+    return clause
+
+
 def _noun_attribution(finder, tok, clause, cue_s: int, spk, name: str) -> Attribution:
     """A reporting noun's that-clause as content; the speaker its possessor, its light verb's
     subject, or a "by"/"from"/"of" phrase before the clause."""
@@ -1032,7 +1042,7 @@ def lightnoun(ctx) -> Optional[Attribution]:
 def noun(ctx) -> Optional[Attribution]:
     """'his claim that Y', 'the statement that Y'."""
     finder, tok, sent = ctx
-    clause = _that_clause(tok)
+    clause = _noun_clause(finder, tok)
     if clause is None or _light(tok) or is_negated(tok.head) and tok.dep_ == "dobj":
         return None
     spk = next((c for c in tok.children if c.dep_ == "poss"), None)

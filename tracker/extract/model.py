@@ -31,6 +31,10 @@ from .syntax import trim_chars
 
 BITS = 18
 MASK = (1 << BITS) - 1
+# What the frames propose and the models read, by version: a model trained on an older one (its meta
+# "features", 1 when absent) gets the candidates and features it was trained on. 2: the content's
+# head (_head_features) and the noun frame's to-infinitives ("her pledge to cut the toll").
+FEATURES = 2
 MODEL_FILE = "data/attribution_model.npz"
 ACCURATE_FILE = "data/attribution_model_accurate.npz"
 TUNED = "enc_"  # prefix of the fine-tuned encoder weights in the accurate model's artifact
@@ -69,7 +73,7 @@ class Model:
     def lexicon(self) -> dict:
         """The cue lemmas the model learned beyond the hand-written lists (the finder's triggers)."""
         return {"verbs": self.meta.get("verbs", ()), "nouns": self.meta.get("nouns", ()),
-                "adjs": self.meta.get("adjs", ())}
+                "adjs": self.meta.get("adjs", ()), "features": self.meta.get("features", 1)}
 
     def prob(self, idx) -> float:
         """The probability that this candidate is an attribution, from its hashed features."""
@@ -377,7 +381,23 @@ def _boundary_features(finder, cs: int, ce: int, fr: str, var: str, lem: str, sh
     if sh is not None and sh.lower_ in ("who", "that", "which") and sh.head.dep_ == "relcl":
         ant = sh.head.head
         f.append("spkant=" + (ant.ent_type_ or ant.pos_))
+    if finder.features >= 2:
+        f += _head_features(doc, i, end, fr, lem)
     return f
+
+
+def _head_features(doc, i: int, end: int, fr: str, lem: str) -> list[str]:
+    """What heads the content (tokens i..end-1, from its first word up to the last head inside
+    it): a person, an organization, a pronoun, a clause ("praised Bush" against "led the
+    effort"), and whether the span is that head's whole phrase."""
+    h = doc[i]
+    while i <= h.head.i < end and h.head.i != h.i:
+        h = h.head
+    d = h.ent_type_ or (h.lower_ if h.pos_ == "PRON" else h.pos_)
+    r = h.right_edge.i
+    whole = h.left_edge.i == i and (r == end - 1 or r == end and doc[r].is_punct)  # its closing stop outside
+    return ["chd=" + d + "|" + fr, "chdl=" + d + "|" + lem, "chdep=" + h.dep_ + "|" + fr,
+            "cwhole=%d|%s" % (whole, fr)]
 
 
 def orphan_features(text: str, q, qs: int, qe: int, prev, lead: bool = False) -> list[str]:
