@@ -115,43 +115,17 @@ def bm25_both_raw(ctx):
     return ctx.bm25["both"][ctx.cand] / 10
 
 
-@feature("cos_claim")
-def cos_claim(ctx):
-    return ctx.cos["claim_reviewed"][ctx.cand]
-
-
-@feature("cos_claim_gap")
-def cos_claim_gap(ctx):
-    """How far below the query's nearest claim this one is."""
-    c = ctx.cos["claim_reviewed"]
-    return c[ctx.cand] - c.max()
-
-
-@feature("cos_adapted")
-def cos_adapted(ctx):
-    """The cosine of the statement's adapted vector with the claim's."""
-    return ctx.cos[ADAPTED][ctx.cand]
-
-
-@feature("cos_adapted_gap")
-def cos_adapted_gap(ctx):
-    c = ctx.cos[ADAPTED]
-    return c[ctx.cand] - c.max()
-
-
 @feature("rank_bm25")
 def rank_bm25(ctx):
     return np.log1p(ctx.rank(ctx.bm25["both"])) / 5
 
 
-@feature("rank_cos")
-def rank_cos(ctx):
-    return np.log1p(ctx.rank(ctx.cos["claim_reviewed"])) / 5
-
-
-@feature("rank_adapted")
-def rank_adapted(ctx):
-    return np.log1p(ctx.rank(ctx.cos[ADAPTED])) / 5
+# The claim's cosine with the statement's vector as embedded and as adapted (ADAPTED): the cosine,
+# how far below the statement's nearest claim it is, and the claim's rank by it.
+for _key, _cos, _rank in (("claim_reviewed", "cos_claim", "rank_cos"), (ADAPTED, "cos_adapted", "rank_adapted")):
+    feature(_cos)(lambda ctx, key=_key: ctx.cos[key][ctx.cand])
+    feature(_cos + "_gap")(lambda ctx, key=_key: ctx.cos[key][ctx.cand] - ctx.cos[key].max())
+    feature(_rank)(lambda ctx, key=_key: np.log1p(ctx.rank(ctx.cos[key])) / 5)
 
 
 @feature("numbers_shared")
