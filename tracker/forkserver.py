@@ -20,15 +20,11 @@ ENVIRON = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS
 _PRELOAD = "TRACKER_FORKSERVER_PRELOAD"  # set only while the forkserver starts
 
 
-def available() -> bool:
-    return "forkserver" in multiprocessing.get_all_start_methods()
-
-
 def start() -> bool:
     """Start the forkserver, loading spaCy in it, if this platform has one and it is not running
     yet; False where workers must be spawned instead. The workers' ENVIRON is the forkserver's,
     so it is set here (the driver itself does no BLAS)."""
-    if not available():
+    if "forkserver" not in multiprocessing.get_all_start_methods():
         return False
     os.environ.update(ENVIRON)
     multiprocessing.set_forkserver_preload([__name__])
